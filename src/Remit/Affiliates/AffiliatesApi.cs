@@ -1,0 +1,162 @@
+using System.Globalization;
+using System.Net.Mail;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Remit.Api;
+using Remit.Commissions;
+using Remit.Data;
+using Remit.Programs;
+
+namespace Remit.Affiliates;
+
+public sealed record AffiliateDto(
+    long Id, string Name, string Email, string? Country, string Status, string? PayoutMethod, string? PaypalEmail,
+    decimal Balance, decimal PendingBalance, string Currency, DateTime CreatedAt);
+
+public sealed record AffiliateBody(string? Name, string? Email, string? Country, string? PayoutMethod, string? PaypalEmail, string? Status);
+
+/// <summary>An affiliate with its balances summed by the database.</summary>
+public sealed record AffiliateRow(Affiliate Affiliate, long Payable, long OnHold)
+{
+    public AffiliateDto ToDto(string currency) => new(Affiliate.Id, Affiliate.Name, Affiliate.Email, Affiliate.Country,
+        Affiliate.Status, Affiliate.PayoutMethod, Affiliate.PayPalEmail, Money.ToDecimal(Payable, currency),
+        Money.ToDecimal(OnHold, currency), currency, Affiliate.CreatedAt);
+}
+
+public static class AffiliatesApi
+{
+    public static IEndpointRouteBuilder MapAffiliates(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapApiGroup("/v1/affiliates", "Affiliates");
+        group.MapGet("/", List).RequireAuthorization(Scopes.AffiliatesRead);
+        group.MapGet("/{id:long}", Get).RequireAuthorization(Scopes.AffiliatesRead);
+        group.MapPost("/", Create).RequireAuthorization(Scopes.AffiliatesWrite).Accepts<AffiliateBody>("application/json");
+        group.MapPatch("/{id:long}", Update).RequireAuthorization(Scopes.AffiliatesWrite).Accepts<AffiliateBody>("application/json");
+        return app;
+    }
+
+    /// <summary>Affiliates with balance (payable now) and pending_balance (still in the hold period).</summary>
+    public static IQueryable<AffiliateRow> WithBalances(RemitDb db, IQueryable<Affiliate> affiliates, AffiliateProgram program, DateTime now)
+    {
+        var cutoff = CommissionStatus.PayableCutoff(now, program.HoldDays);
+        var payable = db.Commissions.Where(CommissionStatus.IsPayable(cutoff));
+        var onHold = db.Commissions.Where(CommissionStatus.IsOnHold(cutoff));
+        return affiliates.Select(a => new AffiliateRow(a,
+            payable.Where(c => c.AffiliateId == a.Id).Sum(c => c.AmountMinor),
+            onHold.Where(c => c.AffiliateId == a.Id).Sum(c => c.AmountMinor)));
+    }
+
+    public static async Task<Results<Ok<ListEnvelope<AffiliateDto>>, ApiError>> List(HttpContext http, RemitDb db, TimeProvider clock, CancellationToken ct)
+    {
+        var v = new Validation();
+        var paging = Paging.Parse(http.Request, v);
+        var status = QueryParams.OneOf(http.Request, "status", AffiliateStatus.All, v, many: false);
+        var q = QueryParams.Text(http.Request, "q");
+        if (!v.IsValid) return v.ToError();
+        var program = await db.CurrentProgramAsync(ct);
+        var affiliates = db.Affiliates.AsNoTracking();
+        if (status is [var s]) affiliates = affiliates.Where(a => a.Status == s);
+        if (q is not null)
+        {
+            var pattern = "%" + Payouts.PayoutQuery.EscapeLike(Affiliate.Normalise(q)) + "%";
+            affiliates = affiliates.Where(a => EF.Functions.Like(a.SearchText, pattern, "\\"));
+        }
+        var rows = WithBalances(db, affiliates.OrderBy(a => a.Name).ThenBy(a => a.Id), program, clock.GetUtcNow().UtcDateTime);
+        return TypedResults.Ok(await paging.ApplyAsync(rows, r => r.ToDto(program.Currency), http, ct));
+    }
+
+    public static async Task<Results<Ok<DataEnvelope<AffiliateDto>>, ApiError>> Get(long id, RemitDb db, TimeProvider clock, CancellationToken ct)
+    {
+        var dto = await FindAsync(db, id, clock, ct);
+        return dto is null ? ApiError.NotFound("Affiliate not found.") : TypedResults.Ok(new DataEnvelope<AffiliateDto>(dto));
+    }
+
+    private static async Task<AffiliateDto?> FindAsync(RemitDb db, long id, TimeProvider clock, CancellationToken ct)
+    {
+        var program = await db.CurrentProgramAsync(ct);
+        var row = await WithBalances(db, db.Affiliates.AsNoTracking().Where(a => a.Id == id), program, clock.GetUtcNow().UtcDateTime)
+            .SingleOrDefaultAsync(ct);
+        return row?.ToDto(program.Currency);
+    }
+
+    public static async Task<Results<Created<DataEnvelope<AffiliateDto>>, ApiError>> Create(HttpContext http, RemitDb db, TimeProvider clock, CancellationToken ct)
+    {
+        var (body, error) = await Body.ReadAsync<AffiliateBody>(http.Request);
+        if (error is not null) return error;
+        var program = await db.CurrentProgramAsync(ct);
+        var affiliate = new Affiliate { ProgramId = program.Id, Name = "", Email = "", CreatedAt = clock.GetUtcNow().UtcDateTime };
+        if (Apply(affiliate, body ?? new AffiliateBody(null, null, null, null, null, null), program, creating: true) is { } invalid) return invalid;
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            db.Affiliates.Add(affiliate);
+            await db.SaveChangesAsync(ct);
+            db.AuditEvents.Add(http.Actor().Record(program.Id, "affiliate.created", "affiliate", affiliate.Id, affiliate.CreatedAt));
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        var dto = await FindAsync(db, affiliate.Id, clock, ct);
+        return TypedResults.Created($"/v1/affiliates/{affiliate.Id}", new DataEnvelope<AffiliateDto>(dto!));
+    }
+
+    public static async Task<Results<Ok<DataEnvelope<AffiliateDto>>, ApiError>> Update(long id, HttpContext http, RemitDb db, TimeProvider clock, CancellationToken ct)
+    {
+        var affiliate = await db.Affiliates.SingleOrDefaultAsync(a => a.Id == id, ct);
+        if (affiliate is null) return ApiError.NotFound("Affiliate not found.");
+        var (body, error) = await Body.ReadAsync<AffiliateBody>(http.Request);
+        if (error is not null) return error;
+        var program = await db.CurrentProgramAsync(ct);
+        if (body is not null && Apply(affiliate, body, program, creating: false) is { } invalid) return invalid;
+        db.AuditEvents.Add(http.Actor().Record(program.Id, "affiliate.updated", "affiliate", id, clock.GetUtcNow().UtcDateTime));
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(new DataEnvelope<AffiliateDto>((await FindAsync(db, id, clock, ct))!));
+    }
+
+    /// <summary>Validates the given fields against the affiliate as it will be, then applies them; all or nothing.</summary>
+    private static ApiError? Apply(Affiliate a, AffiliateBody body, AffiliateProgram program, bool creating)
+    {
+        var v = new Validation();
+        var name = v.Text(body.Name, "name", 200, required: creating);
+        var email = v.Text(body.Email, "email", 320, required: creating);
+        if (email is not null && !IsEmail(email)) v.Add("email", "email is not a valid email address.");
+        var country = body.Country?.Trim().ToUpperInvariant();
+        if (country is { Length: > 0 } && !IsCountry(country)) v.Add("country", "country must be an ISO 3166-1 alpha-2 code such as US.");
+        if (body.Status is not null && !AffiliateStatus.All.Contains(body.Status))
+            v.Add("status", $"status must be one of {string.Join(", ", AffiliateStatus.All)}.");
+        if (creating && body.Status is not null) v.Add("status", "status is set after creation.");
+
+        var method = body.PayoutMethod ?? a.PayoutMethod;
+        if (body.PayoutMethod is not null && !PayoutMethods.All.Contains(body.PayoutMethod))
+            v.Add("payout_method", $"payout_method must be one of {string.Join(", ", PayoutMethods.All)}.");
+        else if (body.PayoutMethod is not null && !Plans.Allows(program.Plan, body.PayoutMethod))
+            v.Add("payout_method", $"The {program.Plan} plan does not include {body.PayoutMethod} payouts (it has: {string.Join(", ", Plans.Methods(program.Plan))}).");
+        var paypal = v.Text(body.PaypalEmail, "paypal_email", 320) ?? (body.PayoutMethod is null ? a.PayPalEmail : null);
+        if (paypal is not null && !IsEmail(paypal)) v.Add("paypal_email", "paypal_email is not a valid email address.");
+        if (method == PayoutMethods.PayPal && paypal is null) v.Add("paypal_email", "paypal_email is required for PayPal payouts.");
+        if (!v.IsValid) return v.ToError();
+
+        if (name is not null) a.Name = name;
+        if (email is not null) a.Email = email;
+        if (body.Country is not null) a.Country = country is { Length: > 0 } ? country : null;
+        if (body.Status is not null) a.Status = body.Status;
+        a.PayoutMethod = method;
+        a.PayPalEmail = method == PayoutMethods.PayPal ? paypal : null;
+        a.RefreshSearchText();
+        return null;
+    }
+
+    public static bool IsEmail(string text) =>
+        MailAddress.TryCreate(text, out var address) && address.Address == text && text.Contains('.', StringComparison.Ordinal);
+
+    private static bool IsCountry(string code)
+    {
+        if (code.Length != 2 || !code.All(char.IsAsciiLetterUpper)) return false;
+        try
+        {
+            return new RegionInfo(code).TwoLetterISORegionName == code;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using System.Globalization;
+
+namespace Remit.Api;
+
+/// <summary>
+/// Money is stored as integer minor units with its ISO 4217 currency. This is the one place that knows how many
+/// decimals a currency has and how minor units become the numbers the API shows.
+/// </summary>
+public static class Money
+{
+    // ISO 4217 exponents that differ from 2; every other supported code uses 2.
+    private static readonly Dictionary<string, int> Exponents = new(StringComparer.Ordinal)
+    {
+        ["JPY"] = 0, ["KRW"] = 0, ["VND"] = 0, ["CLP"] = 0, ["ISK"] = 0, ["UGX"] = 0, ["XAF"] = 0, ["XOF"] = 0,
+        ["BHD"] = 3, ["KWD"] = 3, ["OMR"] = 3, ["JOD"] = 3, ["TND"] = 3,
+    };
+
+    private static readonly HashSet<string> Known = new(StringComparer.Ordinal)
+    {
+        "USD", "EUR", "GBP", "CAD", "AUD", "NZD", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "BRL", "MXN",
+        "INR", "SGD", "HKD", "ZAR", "ILS", "AED", "TRY", "JPY", "KRW", "VND", "CLP", "ISK", "UGX", "XAF", "XOF",
+        "BHD", "KWD", "OMR", "JOD", "TND",
+    };
+
+    public static bool IsSupported(string currency) => Known.Contains(currency);
+
+    public static int Exponent(string currency) => Exponents.GetValueOrDefault(currency, 2);
+
+    /// <summary>Minor units as a decimal carrying exactly the currency's scale, so JSON shows 1250.00, not 1250.</summary>
+    public static decimal ToDecimal(long minor, string currency)
+    {
+        var scale = (byte)Exponent(currency);
+        var negative = minor < 0;
+        var magnitude = (ulong)(negative ? -minor : minor);
+        return new decimal((int)(magnitude & 0xFFFFFFFF), (int)(magnitude >> 32), 0, negative, scale);
+    }
+
+    /// <summary>False when the amount has more decimals than the currency allows (12.345 USD).</summary>
+    public static bool TryToMinor(decimal amount, string currency, out long minor)
+    {
+        var scaled = amount * Pow10(Exponent(currency));
+        if (scaled != decimal.Truncate(scaled) || scaled > long.MaxValue || scaled < long.MinValue)
+        {
+            minor = 0;
+            return false;
+        }
+        minor = (long)scaled;
+        return true;
+    }
+
+    /// <summary>For people (dashboard, PDF): grouped digits and the currency's decimals, e.g. "1,250.00".</summary>
+    public static string Format(long minor, string currency) =>
+        ToDecimal(minor, currency).ToString("N" + Exponent(currency), CultureInfo.InvariantCulture);
+
+    private static decimal Pow10(int exponent) => exponent switch { 0 => 1m, 2 => 100m, 3 => 1000m, _ => throw new ArgumentOutOfRangeException(nameof(exponent)) };
+}

@@ -1,0 +1,130 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Remit.Affiliates;
+using Remit.Api;
+using Remit.Data;
+
+namespace Remit.Commissions;
+
+public sealed record CommissionDto(
+    long Id, long AffiliateId, decimal Amount, string Currency, string? Description, string? Reference, string Kind,
+    string Status, DateTime EarnedAt, DateTime CreatedAt, DateTime? VoidedAt, long? PayoutId);
+
+public sealed record CommissionBody(long? AffiliateId, decimal? Amount, string? Description, string? Reference, DateTime? EarnedAt);
+
+public sealed record CommissionRow(Commission Commission, string? PayoutStatus)
+{
+    public CommissionDto ToDto(DateTime cutoff)
+    {
+        var c = Commission;
+        return new(c.Id, c.AffiliateId, Money.ToDecimal(c.AmountMinor, c.Currency), c.Currency, c.Description, c.Reference,
+            c.Kind, CommissionStatus.Of(c.VoidedAt, PayoutStatus, c.EarnedAt, cutoff), c.EarnedAt, c.CreatedAt, c.VoidedAt, c.PayoutId);
+    }
+}
+
+public static class CommissionsApi
+{
+    public static IEndpointRouteBuilder MapCommissions(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapApiGroup("/v1/commissions", "Commissions");
+        group.MapGet("/", List).RequireAuthorization(Scopes.CommissionsRead);
+        group.MapGet("/{id:long}", Get).RequireAuthorization(Scopes.CommissionsRead);
+        group.MapPost("/", Create).RequireAuthorization(Scopes.CommissionsWrite).Accepts<CommissionBody>("application/json");
+        group.MapPost("/{id:long}/void", Void).RequireAuthorization(Scopes.CommissionsWrite);
+        return app;
+    }
+
+    private static IQueryable<CommissionRow> Rows(IQueryable<Commission> commissions) =>
+        commissions.Select(c => new CommissionRow(c, c.Payout != null ? c.Payout.Status : null));
+
+    public static async Task<Results<Ok<ListEnvelope<CommissionDto>>, ApiError>> List(HttpContext http, RemitDb db, TimeProvider clock, CancellationToken ct)
+    {
+        var v = new Validation();
+        var paging = Paging.Parse(http.Request, v);
+        var affiliateId = QueryParams.Id(http.Request, "affiliate_id", v);
+        var status = QueryParams.OneOf(http.Request, "status", CommissionStatus.All, v, many: false);
+        if (affiliateId is { } aid && !await db.Affiliates.AnyAsync(a => a.Id == aid, ct)) return ApiError.NotFound("Affiliate not found.");
+        if (!v.IsValid) return v.ToError();
+        var program = await db.CurrentProgramAsync(ct);
+        var cutoff = CommissionStatus.PayableCutoff(clock.GetUtcNow().UtcDateTime, program.HoldDays);
+        var commissions = db.Commissions.AsNoTracking();
+        if (affiliateId is { } id) commissions = commissions.Where(c => c.AffiliateId == id);
+        if (status is [var s]) commissions = commissions.Where(CommissionStatus.Is(s, cutoff));
+        var rows = Rows(commissions.OrderByDescending(c => c.EarnedAt).ThenByDescending(c => c.Id));
+        return TypedResults.Ok(await paging.ApplyAsync(rows, r => r.ToDto(cutoff), http, ct));
+    }
+
+    public static async Task<Results<Ok<DataEnvelope<CommissionDto>>, ApiError>> Get(long id, RemitDb db, TimeProvider clock, CancellationToken ct)
+    {
+        var dto = await FindAsync(db, id, clock, ct);
+        return dto is null ? ApiError.NotFound("Commission not found.") : TypedResults.Ok(new DataEnvelope<CommissionDto>(dto));
+    }
+
+    private static async Task<CommissionDto?> FindAsync(RemitDb db, long id, TimeProvider clock, CancellationToken ct)
+    {
+        var program = await db.CurrentProgramAsync(ct);
+        var row = await Rows(db.Commissions.AsNoTracking().Where(c => c.Id == id)).SingleOrDefaultAsync(ct);
+        return row?.ToDto(CommissionStatus.PayableCutoff(clock.GetUtcNow().UtcDateTime, program.HoldDays));
+    }
+
+    public static async Task<Results<Created<DataEnvelope<CommissionDto>>, ApiError>> Create(HttpContext http, RemitDb db, TimeProvider clock, CancellationToken ct)
+    {
+        var (body, error) = await Body.ReadAsync<CommissionBody>(http.Request);
+        if (error is not null) return error;
+        body ??= new CommissionBody(null, null, null, null, null);
+        var program = await db.CurrentProgramAsync(ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+
+        var affiliate = body.AffiliateId is { } aid ? await db.Affiliates.AsNoTracking().SingleOrDefaultAsync(a => a.Id == aid, ct) : null;
+        if (body.AffiliateId is not null && affiliate is null) return ApiError.NotFound("Affiliate not found.");
+        var v = new Validation();
+        v.Require(body.AffiliateId is not null, "affiliate_id", "affiliate_id is required.");
+        if (affiliate is { Status: not AffiliateStatus.Active }) v.Add("affiliate_id", "The affiliate is disabled.");
+        var amount = v.Amount(body.Amount, program.Currency, "amount", required: true);
+        var description = v.Text(body.Description, "description", 500);
+        var reference = v.Text(body.Reference, "reference", 255);
+        var earnedAt = body.EarnedAt?.ToUniversalTime() ?? now;
+        if (earnedAt > now) v.Add("earned_at", "earned_at must not be in the future.");
+        if (!v.IsValid) return v.ToError();
+
+        if (reference is not null && await Duplicate(db, reference, ct) is { } existing) return existing;
+        var commission = new Commission
+        {
+            ProgramId = program.Id, AffiliateId = affiliate!.Id, AmountMinor = amount!.Value, Currency = program.Currency,
+            Description = description, Reference = reference, EarnedAt = earnedAt, CreatedAt = now,
+        };
+        db.Commissions.Add(commission);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException) when (reference is not null)
+        {
+            // Two requests raced with one reference: the unique index let one in; this one answers as a duplicate.
+            return await Duplicate(db, reference, ct) ?? throw new InvalidOperationException("Commission insert failed.");
+        }
+        var dto = await FindAsync(db, commission.Id, clock, ct);
+        return TypedResults.Created($"/v1/commissions/{commission.Id}", new DataEnvelope<CommissionDto>(dto!));
+    }
+
+    private static async Task<ApiError?> Duplicate(RemitDb db, string reference, CancellationToken ct)
+    {
+        var id = await db.Commissions.Where(c => c.Reference == reference).Select(c => (long?)c.Id).FirstOrDefaultAsync(ct);
+        return id is null ? null : new ApiError(409, ErrorCodes.DuplicateReference,
+            $"reference '{reference}' is already used by commission {id}.", [new("reference", $"Already used by commission {id}.")]);
+    }
+
+    public static async Task<Results<Ok<DataEnvelope<CommissionDto>>, ApiError>> Void(long id, HttpContext http, RemitDb db, TimeProvider clock, CancellationToken ct)
+    {
+        if (!await db.Commissions.AnyAsync(c => c.Id == id, ct)) return ApiError.NotFound("Commission not found.");
+        var now = clock.GetUtcNow().UtcDateTime;
+        // Conditional: a commission already claimed by a payout (or voided) is never voided, even under a race.
+        var voided = await db.Commissions.Where(c => c.Id == id && c.PayoutId == null && c.VoidedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.VoidedAt, now), ct);
+        if (voided == 0) return ApiError.InvalidStatus("The commission is already void or is in a payout.");
+        var programId = db.ProgramId;
+        db.AuditEvents.Add(http.Actor().Record(programId, "commission.voided", "commission", id, now, null, CommissionStatus.Void));
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(new DataEnvelope<CommissionDto>((await FindAsync(db, id, clock, ct))!));
+    }
+}

@@ -1,0 +1,71 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+
+namespace Remit.Data;
+
+public static class Database
+{
+    public const string Sqlite = "Sqlite", Postgres = "Postgres";
+
+    /// <summary>Registers RemitDb for the provider named by Remit:Database:Provider (Sqlite by default).</summary>
+    public static IServiceCollection AddRemitDatabase(this IServiceCollection services, IConfiguration configuration)
+    {
+        var provider = configuration["Remit:Database:Provider"] ?? Sqlite;
+        var connectionString = configuration.GetConnectionString("Remit") ?? "Data Source=remit.db";
+        switch (provider)
+        {
+            case Sqlite:
+                services.AddDbContext<SqliteRemitDb>(o => ConfigureSqlite(o, connectionString));
+                services.AddScoped<RemitDb>(sp => sp.GetRequiredService<SqliteRemitDb>());
+                break;
+            case Postgres:
+                services.AddDbContext<PostgresRemitDb>(o => ConfigurePostgres(o, connectionString));
+                services.AddScoped<RemitDb>(sp => sp.GetRequiredService<PostgresRemitDb>());
+                break;
+            default:
+                throw new InvalidOperationException($"Remit:Database:Provider must be {Sqlite} or {Postgres}, not '{provider}'.");
+        }
+        return services;
+    }
+
+    public static void ConfigureSqlite(DbContextOptionsBuilder o, string connectionString)
+    {
+        // Writers queue for up to 30 s instead of failing with "database is locked" under concurrent requests.
+        var builder = new SqliteConnectionStringBuilder(connectionString) { DefaultTimeout = 30, Pooling = true };
+        o.UseSqlite(builder.ConnectionString, s => s.MigrationsAssembly(typeof(RemitDb).Assembly.GetName().Name))
+            .UseSnakeCaseNamingConvention();
+    }
+
+    public static void ConfigurePostgres(DbContextOptionsBuilder o, string connectionString) =>
+        o.UseNpgsql(connectionString).UseSnakeCaseNamingConvention();
+
+    /// <summary>Applies migrations; on SQLite also switches the file to WAL so readers never block the writer.</summary>
+    public static async Task MigrateAsync(RemitDb db, CancellationToken ct = default)
+    {
+        if (db.Database.IsSqlite())
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+        await db.Database.MigrateAsync(ct);
+    }
+}
+
+// Design-time factories so `dotnet ef migrations add --context X` builds each provider's model on its own.
+internal sealed class SqliteDesignFactory : IDesignTimeDbContextFactory<SqliteRemitDb>
+{
+    public SqliteRemitDb CreateDbContext(string[] args)
+    {
+        var o = new DbContextOptionsBuilder<SqliteRemitDb>();
+        Database.ConfigureSqlite(o, "Data Source=design.db");
+        return new SqliteRemitDb(o.Options);
+    }
+}
+
+internal sealed class PostgresDesignFactory : IDesignTimeDbContextFactory<PostgresRemitDb>
+{
+    public PostgresRemitDb CreateDbContext(string[] args)
+    {
+        var o = new DbContextOptionsBuilder<PostgresRemitDb>();
+        Database.ConfigurePostgres(o, "Host=localhost;Database=remit_design");
+        return new PostgresRemitDb(o.Options);
+    }
+}

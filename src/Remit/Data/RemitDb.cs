@@ -1,0 +1,73 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Remit.Affiliates;
+using Remit.Api;
+using Remit.Audit;
+using Remit.Commissions;
+using Remit.Payouts;
+using Remit.Programs;
+using Remit.Requests;
+
+namespace Remit.Data;
+
+/// <summary>
+/// The one DbContext. Every table of program data carries program_id and a query filter on it, so a query made
+/// for one program cannot see another's rows unless it says IgnoreQueryFilters() on purpose.
+/// </summary>
+public abstract class RemitDb(DbContextOptions options) : DbContext(options)
+{
+    /// <summary>The program this unit of work acts for. Zero matches nothing, so a forgotten scope fails closed.</summary>
+    public long ProgramId { get; set; }
+
+    public DbSet<AffiliateProgram> Programs => Set<AffiliateProgram>();
+    public DbSet<Affiliate> Affiliates => Set<Affiliate>();
+    public DbSet<Commission> Commissions => Set<Commission>();
+    public DbSet<Payout> Payouts => Set<Payout>();
+    public DbSet<PayoutCommission> PayoutCommissions => Set<PayoutCommission>();
+    public DbSet<PayoutRequest> PayoutRequests => Set<PayoutRequest>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<DashboardUser> Users => Set<DashboardUser>();
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    /// <summary>The program this unit of work acts for.</summary>
+    public Task<AffiliateProgram> CurrentProgramAsync(CancellationToken ct) =>
+        Programs.AsNoTracking().SingleAsync(p => p.Id == ProgramId, ct);
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(RemitDb).Assembly);
+        modelBuilder.Entity<Affiliate>().HasQueryFilter(e => e.ProgramId == ProgramId);
+        modelBuilder.Entity<Commission>().HasQueryFilter(e => e.ProgramId == ProgramId);
+        modelBuilder.Entity<Payout>().HasQueryFilter(e => e.ProgramId == ProgramId);
+        modelBuilder.Entity<PayoutCommission>().HasQueryFilter(e => e.ProgramId == ProgramId);
+        modelBuilder.Entity<PayoutRequest>().HasQueryFilter(e => e.ProgramId == ProgramId);
+        modelBuilder.Entity<ApiToken>().HasQueryFilter(e => e.ProgramId == ProgramId);
+        modelBuilder.Entity<DashboardUser>().HasQueryFilter(e => e.ProgramId == ProgramId);
+        modelBuilder.Entity<AuditEvent>().HasQueryFilter(e => e.ProgramId == ProgramId);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite hands DateTime back as Unspecified; every timestamp here is UTC, so say so on the way out.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcConverter>();
+    }
+
+    private sealed class UtcConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : DateTime.SpecifyKind(v, DateTimeKind.Utc),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+}
+
+public sealed class SqliteRemitDb(DbContextOptions<SqliteRemitDb> options) : RemitDb(options);
+
+public sealed class PostgresRemitDb(DbContextOptions<PostgresRemitDb> options) : RemitDb(options)
+{
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
+        // A trigram index makes the "q" substring search an index scan on PostgreSQL instead of a table scan.
+        modelBuilder.HasPostgresExtension("pg_trgm");
+        modelBuilder.Entity<Affiliate>().HasIndex(a => a.SearchText, "ix_affiliates_search_text_trgm")
+            .HasMethod("gin").HasOperators("gin_trgm_ops");
+    }
+}

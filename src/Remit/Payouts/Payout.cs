@@ -1,0 +1,109 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Remit.Payouts;
+
+public sealed class Payout
+{
+    public long Id { get; set; }
+    public long ProgramId { get; set; }
+    public long AffiliateId { get; set; }
+    /// <summary>Always the sum of its commissions, computed by the database when the payout is created.</summary>
+    public long AmountMinor { get; set; }
+    public required string Currency { get; set; }
+    public string? Method { get; set; }
+    /// <summary>Where the money was sent, as it was when the payout was made: later edits do not rewrite history.</summary>
+    public string? Destination { get; set; }
+    public string Status { get; set; } = PayoutStatus.Pending;
+    public string? Reference { get; set; }
+    public string? Notes { get; set; }
+    public string? FailureReason { get; set; }
+    public required string Source { get; set; }
+    public long? RequestId { get; set; }
+    public DateTime? PeriodStart { get; set; }
+    public DateTime? PeriodEnd { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? ProcessingAt { get; set; }
+    public DateTime? CompletedAt { get; set; }
+    public DateTime? FailedAt { get; set; }
+    public Affiliates.Affiliate? Affiliate { get; set; }
+}
+
+/// <summary>Which commissions a payout was made of. Kept after a failure releases them, so history stays whole.</summary>
+public sealed class PayoutCommission
+{
+    public long ProgramId { get; set; }
+    public long PayoutId { get; set; }
+    public long CommissionId { get; set; }
+    public Commissions.Commission? Commission { get; set; }
+}
+
+public static class PayoutStatus
+{
+    public const string Pending = "pending", Processing = "processing", Completed = "completed", Failed = "failed";
+    public static readonly string[] All = [Pending, Processing, Completed, Failed];
+}
+
+public static class PayoutSource
+{
+    public const string Schedule = "schedule", Request = "request", Manual = "manual";
+}
+
+/// <summary>
+/// The seed's lifecycle table, verbatim: the only place that says which status may follow which. The API, bulk
+/// actions and the dashboard ask this table; anything not in it is INVALID_STATUS.
+/// </summary>
+public static class PayoutLifecycle
+{
+    private static readonly Dictionary<string, string[]> AllowedFrom = new()
+    {
+        [PayoutStatus.Processing] = [PayoutStatus.Pending],
+        [PayoutStatus.Completed] = [PayoutStatus.Pending, PayoutStatus.Processing],
+        [PayoutStatus.Failed] = [PayoutStatus.Pending, PayoutStatus.Processing],
+    };
+
+    public static IReadOnlyList<string> From(string to) => AllowedFrom.TryGetValue(to, out var from) ? from : [];
+
+    public static bool CanMove(string from, string to) => From(to).Contains(from);
+
+    public static IEnumerable<string> Next(string from) => AllowedFrom.Where(kv => kv.Value.Contains(from)).Select(kv => kv.Key);
+}
+
+internal sealed class PayoutConfiguration : IEntityTypeConfiguration<Payout>
+{
+    public void Configure(EntityTypeBuilder<Payout> b)
+    {
+        b.ToTable("payouts");
+        b.Property(p => p.Currency).HasMaxLength(3);
+        b.Property(p => p.Method).HasMaxLength(20);
+        b.Property(p => p.Destination).HasMaxLength(320);
+        b.Property(p => p.Status).HasMaxLength(20);
+        b.Property(p => p.Reference).HasMaxLength(255);
+        b.Property(p => p.Notes).HasMaxLength(2000);
+        b.Property(p => p.FailureReason).HasMaxLength(2000);
+        b.Property(p => p.Source).HasMaxLength(20);
+        b.HasOne<Programs.AffiliateProgram>().WithMany().HasForeignKey(p => p.ProgramId);
+        b.HasOne(p => p.Affiliate).WithMany().HasForeignKey(p => p.AffiliateId);
+        b.HasOne<Requests.PayoutRequest>().WithMany().HasForeignKey(p => p.RequestId);
+        // One index per filter and sort the list offers, each led by the tenant.
+        b.HasIndex(p => new { p.ProgramId, p.CreatedAt });
+        b.HasIndex(p => new { p.ProgramId, p.Status, p.CreatedAt });
+        b.HasIndex(p => new { p.ProgramId, p.CompletedAt });
+        b.HasIndex(p => new { p.ProgramId, p.AmountMinor });
+        b.HasIndex(p => new { p.ProgramId, p.AffiliateId, p.Status });
+        b.HasIndex(p => new { p.ProgramId, p.Method, p.Status });
+    }
+}
+
+internal sealed class PayoutCommissionConfiguration : IEntityTypeConfiguration<PayoutCommission>
+{
+    public void Configure(EntityTypeBuilder<PayoutCommission> b)
+    {
+        b.ToTable("payout_commissions");
+        b.HasKey(pc => new { pc.PayoutId, pc.CommissionId });
+        b.HasOne<Programs.AffiliateProgram>().WithMany().HasForeignKey(pc => pc.ProgramId);
+        b.HasOne<Payout>().WithMany().HasForeignKey(pc => pc.PayoutId);
+        b.HasOne(pc => pc.Commission).WithMany().HasForeignKey(pc => pc.CommissionId);
+        b.HasIndex(pc => new { pc.ProgramId, pc.CommissionId });
+    }
+}

@@ -1,0 +1,160 @@
+using Microsoft.EntityFrameworkCore;
+using Remit.Affiliates;
+using Remit.Api;
+using Remit.Audit;
+using Remit.Commissions;
+using Remit.Data;
+using Remit.Programs;
+
+namespace Remit.Payouts;
+
+/// <summary>What a transition asks for besides its target status.</summary>
+public sealed record TransitionInput(string? Reference = null, string? Notes = null, string? Reason = null);
+
+/// <summary>
+/// Creating payouts and moving them through the lifecycle. The API (single and bulk), request approval and the
+/// dashboard all come here, so the rules live once.
+/// </summary>
+public static class PayoutActions
+{
+    /// <summary>
+    /// Makes a pending payout of ALL the affiliate's payable commissions. Must run inside the caller's transaction:
+    /// the claim is one conditional UPDATE (only commissions still free), so two racing creations cannot both take a
+    /// commission. Returns null when there was nothing payable; the caller then rolls back.
+    /// </summary>
+    public static async Task<Payout?> CreateAsync(RemitDb db, AffiliateProgram program, Affiliate affiliate, string source,
+        long? requestId, Actor actor, DateTime now, CancellationToken ct)
+    {
+        var payout = new Payout
+        {
+            ProgramId = program.Id, AffiliateId = affiliate.Id, Currency = program.Currency, Source = source,
+            RequestId = requestId, Method = affiliate.PayoutMethod, Destination = affiliate.Destination, CreatedAt = now,
+        };
+        db.Payouts.Add(payout);
+        await db.SaveChangesAsync(ct);
+
+        var cutoff = CommissionStatus.PayableCutoff(now, program.HoldDays);
+        var claimed = await db.Commissions.Where(c => c.AffiliateId == affiliate.Id).Where(CommissionStatus.IsPayable(cutoff))
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.PayoutId, payout.Id), ct);
+        if (claimed == 0) return null;
+
+        // Amount = sum of its commissions, always: summed by the database over exactly the rows just claimed.
+        var totals = await db.Commissions.Where(c => c.PayoutId == payout.Id)
+            .GroupBy(c => c.PayoutId)
+            .Select(g => new { Sum = g.Sum(c => c.AmountMinor), From = g.Min(c => c.EarnedAt), To = g.Max(c => c.EarnedAt) })
+            .SingleAsync(ct);
+        if (totals.Sum <= 0) return null;
+
+        // The link rows keep the payout's make-up after a failure releases the commissions.
+        await db.Database.ExecuteSqlInterpolatedAsync(
+            $"INSERT INTO payout_commissions (program_id, payout_id, commission_id) SELECT program_id, payout_id, id FROM commissions WHERE program_id = {program.Id} AND payout_id = {payout.Id}", ct);
+
+        payout.AmountMinor = totals.Sum;
+        payout.PeriodStart = totals.From;
+        payout.PeriodEnd = totals.To;
+        db.AuditEvents.Add(actor.Record(program.Id, "payout.created", "payout", payout.Id, now, null, PayoutStatus.Pending,
+            source == PayoutSource.Manual ? null : $"source: {source}"));
+        await db.SaveChangesAsync(ct);
+        return payout;
+    }
+
+    /// <summary>POST /v1/payouts: a manual payout of everything payable now, in its own transaction.</summary>
+    public static async Task<Outcome<Payout>> CreateManualAsync(RemitDb db, long affiliateId, Actor actor, TimeProvider clock, CancellationToken ct)
+    {
+        var program = await db.CurrentProgramAsync(ct);
+        var affiliate = await db.Affiliates.AsNoTracking().SingleOrDefaultAsync(a => a.Id == affiliateId, ct);
+        if (affiliate is null) return ApiError.NotFound("Affiliate not found.");
+        if (MethodProblem(program, affiliate) is { } problem) return problem;
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var payout = await CreateAsync(db, program, affiliate, PayoutSource.Manual, null, actor, clock.GetUtcNow().UtcDateTime, ct);
+        if (payout is null) return ApiError.Invalid("affiliate_id", "The affiliate has no payable commissions.");
+        await tx.CommitAsync(ct);
+        return Outcome<Payout>.Ok(payout);
+    }
+
+    /// <summary>A payout goes by the affiliate's method, which the program's plan must include.</summary>
+    public static ApiError? MethodProblem(AffiliateProgram program, Affiliate affiliate)
+    {
+        if (affiliate.Status != AffiliateStatus.Active)
+            return ApiError.Invalid("affiliate_id", "The affiliate is disabled.");
+        if (affiliate.PayoutMethod is { } method && !Plans.Allows(program.Plan, method))
+            return ApiError.Invalid("affiliate_id", $"The {program.Plan} plan does not include {method} payouts.");
+        return null;
+    }
+
+    /// <summary>
+    /// Moves one payout to <paramref name="to"/> if the lifecycle table allows it from its current status. The
+    /// status change and what it does to the commissions commit together; the change itself is a conditional
+    /// UPDATE, so of any number of racing requests exactly one can succeed.
+    /// Checks come in the contract's order: 404, then 422 (the input), then 409 (the state).
+    /// </summary>
+    public static async Task<Outcome<Payout>> TransitionAsync(RemitDb db, long payoutId, string to, TransitionInput input,
+        Actor actor, TimeProvider clock, CancellationToken ct)
+    {
+        var payout = await db.Payouts.AsNoTracking().SingleOrDefaultAsync(p => p.Id == payoutId, ct);
+        if (payout is null) return ApiError.NotFound("Payout not found.");
+        var (clean, invalid) = ValidateInput(payout, to, input);
+        if (invalid is not null) return invalid;
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var (reference, notes, reason) = clean;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        string? from = null;
+        foreach (var candidate in PayoutLifecycle.From(to))
+        {
+            var moved = await db.Payouts.Where(p => p.Id == payoutId && p.Status == candidate).ExecuteUpdateAsync(s => s
+                .SetProperty(p => p.Status, to)
+                .SetProperty(p => p.ProcessingAt, p => to == PayoutStatus.Processing ? now : p.ProcessingAt)
+                .SetProperty(p => p.CompletedAt, p => to == PayoutStatus.Completed ? now : p.CompletedAt)
+                .SetProperty(p => p.FailedAt, p => to == PayoutStatus.Failed ? now : p.FailedAt)
+                .SetProperty(p => p.Reference, p => reference ?? p.Reference)
+                .SetProperty(p => p.Notes, p => notes ?? p.Notes)
+                .SetProperty(p => p.FailureReason, p => to == PayoutStatus.Failed ? reason : p.FailureReason), ct);
+            if (moved == 1)
+            {
+                from = candidate;
+                break;
+            }
+        }
+        if (from is null)
+        {
+            var current = await db.Payouts.Where(p => p.Id == payoutId).Select(p => p.Status).SingleAsync(ct);
+            return ApiError.InvalidStatus($"Payout {payoutId} is {current}; it cannot move to {to}.");
+        }
+
+        // A failed payout gives its commissions back: they are payable again and go into the next payout.
+        if (to == PayoutStatus.Failed)
+            await db.Commissions.Where(c => c.PayoutId == payoutId).ExecuteUpdateAsync(s => s.SetProperty(c => c.PayoutId, (long?)null), ct);
+
+        var historyNotes = to == PayoutStatus.Failed ? Join(reason, notes) : Join(reference is null ? null : $"reference: {reference}", notes);
+        db.AuditEvents.Add(actor.Record(payout.ProgramId, $"payout.{to}", "payout", payoutId, now, from, to, historyNotes));
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+
+        return Outcome<Payout>.Ok(await db.Payouts.AsNoTracking().SingleAsync(p => p.Id == payoutId, ct));
+    }
+
+    private static string? Join(string? a, string? b) => (a, b) switch
+    {
+        (null, null) => null,
+        (null, _) => b,
+        (_, null) => a,
+        _ => $"{a} — {b}",
+    };
+
+    private static (TransitionInput Clean, ApiError? Error) ValidateInput(Payout payout, string to, TransitionInput input)
+    {
+        var v = new Validation();
+        var clean = new TransitionInput(v.Text(input.Reference, "reference", 255), v.Text(input.Notes, "notes", 2000), v.Text(input.Reason, "reason", 2000));
+        if (to == PayoutStatus.Completed && payout.Method == PayoutMethods.Crypto)
+        {
+            var network = payout.Destination?.Split(':', 2)[0] ?? "";
+            if (clean.Reference is null)
+                v.Add("reference", "A crypto payout is completed with its transaction hash as reference.");
+            else if (!Payments.CryptoAddress.IsValidTransactionHash(network, clean.Reference))
+                v.Add("reference", $"reference is not a valid {network} transaction hash.");
+        }
+        return (clean, v.IsValid ? null : v.ToError());
+    }
+}

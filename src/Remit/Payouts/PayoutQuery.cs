@@ -1,0 +1,85 @@
+using Microsoft.EntityFrameworkCore;
+using Remit.Api;
+using Remit.Programs;
+
+namespace Remit.Payouts;
+
+/// <summary>
+/// The payout list's filters and sort, shared by the list, the CSV export and the dashboard table so they always
+/// agree on which rows a filter means. Dates are calendar days in the program's time zone, both ends inclusive.
+/// </summary>
+public sealed record PayoutQuery(
+    string[]? Statuses, long? AffiliateId, string[]? Methods, DateOnly? CreatedFrom, DateOnly? CreatedTo,
+    DateOnly? CompletedFrom, DateOnly? CompletedTo, string? Search, string Sort)
+{
+    public static readonly string[] Sorts = ["created_at", "completed_at", "amount", "id"];
+
+    public static PayoutQuery Parse(HttpRequest request, Validation v)
+    {
+        var sort = QueryParams.Text(request, "sort") ?? "-created_at";
+        if (!Sorts.Contains(sort.TrimStart('-')))
+        {
+            v.Add("sort", $"sort must be one of {string.Join(", ", Sorts)}, optionally prefixed with '-'.");
+            sort = "-created_at";
+        }
+        var search = QueryParams.Text(request, "q");
+        if (search is { Length: > 200 }) v.Add("q", "q must be at most 200 characters.");
+        var query = new PayoutQuery(
+            QueryParams.OneOf(request, "status", PayoutStatus.All, v),
+            QueryParams.Id(request, "affiliate_id", v),
+            QueryParams.OneOf(request, "method", PayoutMethods.All, v),
+            QueryParams.Date(request, "created_from", v), QueryParams.Date(request, "created_to", v),
+            QueryParams.Date(request, "completed_from", v), QueryParams.Date(request, "completed_to", v),
+            search, sort);
+        if (query.CreatedFrom > query.CreatedTo) v.Add("created_to", "created_to must not be before created_from.");
+        if (query.CompletedFrom > query.CompletedTo) v.Add("completed_to", "completed_to must not be before completed_from.");
+        return query;
+    }
+
+    /// <summary>An affiliate_id filter naming another program's affiliate is a 404, as if it did not exist.</summary>
+    public async Task<ApiError?> CheckIdsAsync(Data.RemitDb db, CancellationToken ct) =>
+        AffiliateId is { } id && !await db.Affiliates.AnyAsync(a => a.Id == id, ct) ? ApiError.NotFound("Affiliate not found.") : null;
+
+    public IQueryable<Payout> Apply(IQueryable<Payout> payouts, AffiliateProgram program)
+    {
+        var zone = program.TimeZoneInfo;
+        if (Statuses is { } statuses) payouts = payouts.Where(p => statuses.Contains(p.Status));
+        if (AffiliateId is { } affiliateId) payouts = payouts.Where(p => p.AffiliateId == affiliateId);
+        if (Methods is { } methods) payouts = payouts.Where(p => p.Method != null && methods.Contains(p.Method));
+        if (CreatedFrom is { } cf)
+        {
+            var from = QueryParams.StartOfDayUtc(cf, zone);
+            payouts = payouts.Where(p => p.CreatedAt >= from);
+        }
+        if (CreatedTo is { } ct)
+        {
+            var to = QueryParams.StartOfDayUtc(ct.AddDays(1), zone);
+            payouts = payouts.Where(p => p.CreatedAt < to);
+        }
+        if (CompletedFrom is { } df)
+        {
+            var from = QueryParams.StartOfDayUtc(df, zone);
+            payouts = payouts.Where(p => p.CompletedAt >= from);
+        }
+        if (CompletedTo is { } dt)
+        {
+            var to = QueryParams.StartOfDayUtc(dt.AddDays(1), zone);
+            payouts = payouts.Where(p => p.CompletedAt < to);
+        }
+        if (Search is { } q)
+        {
+            var pattern = "%" + EscapeLike(Affiliates.Affiliate.Normalise(q)) + "%";
+            payouts = payouts.Where(p => EF.Functions.Like(p.Affiliate!.SearchText, pattern, "\\"));
+        }
+        var descending = Sort.StartsWith('-');
+        return Sort.TrimStart('-') switch
+        {
+            "completed_at" => descending ? payouts.OrderByDescending(p => p.CompletedAt).ThenByDescending(p => p.Id) : payouts.OrderBy(p => p.CompletedAt).ThenBy(p => p.Id),
+            "amount" => descending ? payouts.OrderByDescending(p => p.AmountMinor).ThenByDescending(p => p.Id) : payouts.OrderBy(p => p.AmountMinor).ThenBy(p => p.Id),
+            "id" => descending ? payouts.OrderByDescending(p => p.Id) : payouts.OrderBy(p => p.Id),
+            _ => descending ? payouts.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id) : payouts.OrderBy(p => p.CreatedAt).ThenBy(p => p.Id),
+        };
+    }
+
+    public static string EscapeLike(string text) => text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
+}

@@ -1,0 +1,180 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Remit.Api;
+using Remit.Data;
+
+namespace Remit.Payouts;
+
+public sealed record CompleteBody(string? Reference, string? Notes);
+public sealed record FailBody(string? Reason, string? Notes);
+public sealed record ProcessingBody(string? Notes, string? Reference);
+public sealed record BulkBody(long[]? Ids, string? Reference, string? Notes);
+public sealed record BulkCompleteBody(long[]? Ids, string? Reference, string? Notes, Dictionary<string, string>? References);
+public sealed record BulkFailure(long Id, string Code, string Message);
+public sealed record BulkResult(IReadOnlyList<long> Succeeded, IReadOnlyList<BulkFailure> Failed);
+public sealed record CreatePayoutBody(long? AffiliateId);
+
+public static class PayoutsApi
+{
+    public const int MaxBulk = 1000;
+
+    public static IEndpointRouteBuilder MapPayouts(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapApiGroup("/v1/payouts", "Payouts");
+        group.MapGet("/", List).RequireAuthorization(Scopes.PayoutsRead);
+        group.MapGet("/stats", Stats).RequireAuthorization(Scopes.PayoutsRead);
+        group.MapGet("/export", PayoutsCsv.Export).RequireAuthorization(Scopes.PayoutsRead).Produces(200, contentType: "text/csv");
+        group.MapGet("/{id:long}", Get).RequireAuthorization(Scopes.PayoutsRead);
+        group.MapGet("/{id:long}/statement", Statement).RequireAuthorization(Scopes.PayoutsRead).Produces(200, contentType: "application/pdf");
+        group.MapPost("/", Create).RequireAuthorization(Scopes.PayoutsWrite).Accepts<CreatePayoutBody>("application/json");
+        group.MapPost("/{id:long}/processing", MarkProcessing).RequireAuthorization(Scopes.PayoutsWrite).Accepts<ProcessingBody>("application/json");
+        group.MapPost("/{id:long}/complete", Complete).RequireAuthorization(Scopes.PayoutsWrite).Accepts<CompleteBody>("application/json");
+        group.MapPost("/{id:long}/fail", Fail).RequireAuthorization(Scopes.PayoutsWrite).Accepts<FailBody>("application/json");
+        group.MapPost("/bulk-processing", BulkProcessing).RequireAuthorization(Scopes.PayoutsWrite).Accepts<BulkBody>("application/json");
+        group.MapPost("/bulk-complete", BulkComplete).RequireAuthorization(Scopes.PayoutsWrite).Accepts<BulkCompleteBody>("application/json");
+        return app;
+    }
+
+    public static async Task<Results<Ok<ListEnvelope<PayoutDto>>, ApiError>> List(HttpContext http, RemitDb db, CancellationToken ct)
+    {
+        var v = new Validation();
+        var paging = Paging.Parse(http.Request, v);
+        var query = PayoutQuery.Parse(http.Request, v);
+        if (await query.CheckIdsAsync(db, ct) is { } notFound) return notFound;
+        if (!v.IsValid) return v.ToError();
+        var program = await db.CurrentProgramAsync(ct);
+        var rows = query.Apply(db.Payouts.AsNoTracking(), program)
+            .Select(p => new PayoutRow(p, p.Affiliate!.Name, p.Affiliate.Email));
+        return TypedResults.Ok(await paging.ApplyAsync(rows, r => r.ToDto(), http, ct));
+    }
+
+    public static async Task<Ok<DataEnvelope<PayoutStats>>> Stats(RemitDb db, TimeProvider clock, CancellationToken ct) =>
+        TypedResults.Ok(new DataEnvelope<PayoutStats>(await PayoutStatsQuery.ComputeAsync(db, clock, ct)));
+
+    public static async Task<Results<Ok<DataEnvelope<PayoutDto>>, ApiError>> Get(long id, RemitDb db, CancellationToken ct) =>
+        await DetailAsync(db, id, ct) is { } dto ? TypedResults.Ok(new DataEnvelope<PayoutDto>(dto)) : ApiError.NotFound("Payout not found.");
+
+    /// <summary>A payout with its affiliate, how many commissions it was made of, and its status history.</summary>
+    public static async Task<PayoutDto?> DetailAsync(RemitDb db, long id, CancellationToken ct)
+    {
+        var row = await db.Payouts.AsNoTracking().Where(p => p.Id == id)
+            .Select(p => new PayoutRow(p, p.Affiliate!.Name, p.Affiliate.Email)).SingleOrDefaultAsync(ct);
+        if (row is null) return null;
+        var count = await db.PayoutCommissions.CountAsync(pc => pc.PayoutId == id, ct);
+        var history = await db.AuditEvents.AsNoTracking()
+            .Where(e => e.EntityType == "payout" && e.EntityId == id && e.ToStatus != null)
+            .OrderBy(e => e.At).ThenBy(e => e.Id)
+            .Select(e => new StatusChange(e.FromStatus, e.ToStatus!, e.At, e.ActorName ?? e.ActorType, e.Notes))
+            .ToListAsync(ct);
+        return row.ToDto() with { CommissionsCount = count, StatusHistory = history };
+    }
+
+    public static async Task<Results<Created<DataEnvelope<PayoutDto>>, ApiError>> Create(HttpContext http, RemitDb db, TimeProvider clock, CancellationToken ct)
+    {
+        var (body, error) = await Body.ReadAsync<CreatePayoutBody>(http.Request);
+        if (error is not null) return error;
+        if (body?.AffiliateId is not { } affiliateId) return ApiError.Invalid("affiliate_id", "affiliate_id is required.");
+        var outcome = await PayoutActions.CreateManualAsync(db, affiliateId, http.Actor(), clock, ct);
+        if (outcome.Error is not null) return outcome.Error;
+        var dto = await DetailAsync(db, outcome.Value!.Id, ct);
+        return TypedResults.Created($"/v1/payouts/{dto!.Id}", new DataEnvelope<PayoutDto>(dto));
+    }
+
+    public static async Task<Results<Ok<DataEnvelope<PayoutDto>>, ApiError>> MarkProcessing(long id, HttpContext http, RemitDb db, TimeProvider clock, CancellationToken ct)
+    {
+        var (body, error) = await Body.ReadAsync<ProcessingBody>(http.Request);
+        return await TransitionAsync(http, db, clock, id, PayoutStatus.Processing, error, new(body?.Reference, body?.Notes), ct);
+    }
+
+    public static async Task<Results<Ok<DataEnvelope<PayoutDto>>, ApiError>> Complete(long id, HttpContext http, RemitDb db, TimeProvider clock, CancellationToken ct)
+    {
+        var (body, error) = await Body.ReadAsync<CompleteBody>(http.Request);
+        return await TransitionAsync(http, db, clock, id, PayoutStatus.Completed, error, new(body?.Reference, body?.Notes), ct);
+    }
+
+    public static async Task<Results<Ok<DataEnvelope<PayoutDto>>, ApiError>> Fail(long id, HttpContext http, RemitDb db, TimeProvider clock, CancellationToken ct)
+    {
+        var (body, error) = await Body.ReadAsync<FailBody>(http.Request);
+        return await TransitionAsync(http, db, clock, id, PayoutStatus.Failed, error, new(null, body?.Notes, body?.Reason), ct);
+    }
+
+    private static async Task<Results<Ok<DataEnvelope<PayoutDto>>, ApiError>> TransitionAsync(HttpContext http, RemitDb db,
+        TimeProvider clock, long id, string to, ApiError? bodyError, TransitionInput input, CancellationToken ct)
+    {
+        // 404 comes before 422 in the contract's order, so a bad body on a payout that is not ours is still a 404.
+        if (bodyError is not null)
+            return await db.Payouts.AnyAsync(p => p.Id == id, ct) ? bodyError : ApiError.NotFound("Payout not found.");
+        var outcome = await PayoutActions.TransitionAsync(db, id, to, input, http.Actor(), clock, ct);
+        if (outcome.Error is not null) return outcome.Error;
+        return TypedResults.Ok(new DataEnvelope<PayoutDto>((await DetailAsync(db, id, ct))!));
+    }
+
+    public static async Task<Results<Ok<DataEnvelope<BulkResult>>, ApiError>> BulkProcessing(HttpContext http, RemitDb db, TimeProvider clock, CancellationToken ct)
+    {
+        var (body, error) = await Body.ReadAsync<BulkBody>(http.Request);
+        if (error is not null) return error;
+        var v = new Validation();
+        var ids = ValidateIds(body?.Ids, v);
+        var input = new TransitionInput(v.Text(body?.Reference, "reference", 255), v.Text(body?.Notes, "notes", 2000));
+        if (!v.IsValid) return v.ToError();
+        return TypedResults.Ok(new DataEnvelope<BulkResult>(await BulkAsync(db, clock, http, ids, PayoutStatus.Processing, _ => input, ct)));
+    }
+
+    public static async Task<Results<Ok<DataEnvelope<BulkResult>>, ApiError>> BulkComplete(HttpContext http, RemitDb db, TimeProvider clock, CancellationToken ct)
+    {
+        var (body, error) = await Body.ReadAsync<BulkCompleteBody>(http.Request);
+        if (error is not null) return error;
+        var v = new Validation();
+        var ids = ValidateIds(body?.Ids, v);
+        var reference = v.Text(body?.Reference, "reference", 255);
+        var notes = v.Text(body?.Notes, "notes", 2000);
+        var references = new Dictionary<long, string>();
+        foreach (var (key, value) in body?.References ?? [])
+        {
+            if (!long.TryParse(key, out var id) || !ids.Contains(id))
+                v.Add($"references.{key}", $"references.{key} names a payout that is not in ids.");
+            else if (v.Text(value, $"references.{key}", 255) is { } text)
+                references[id] = text;
+        }
+        if (!v.IsValid) return v.ToError();
+        return TypedResults.Ok(new DataEnvelope<BulkResult>(await BulkAsync(db, clock, http, ids, PayoutStatus.Completed,
+            id => new TransitionInput(references.GetValueOrDefault(id, reference!), notes), ct)));
+    }
+
+    private static long[] ValidateIds(long[]? ids, Validation v)
+    {
+        if (ids is null || ids.Length == 0 || ids.Length > MaxBulk)
+            v.Add("ids", $"ids must list 1 to {MaxBulk} payout ids.");
+        else if (ids.Distinct().Count() != ids.Length)
+            v.Add("ids", "ids must not repeat an id.");
+        else if (ids.Any(id => id <= 0))
+            v.Add("ids", "ids must be positive integers.");
+        return ids ?? [];
+    }
+
+    /// <summary>Each id moves on its own, in its own transaction: one refusal never holds back the others.</summary>
+    private static async Task<BulkResult> BulkAsync(RemitDb db, TimeProvider clock, HttpContext http, long[] ids, string to,
+        Func<long, TransitionInput> input, CancellationToken ct)
+    {
+        var succeeded = new List<long>();
+        var failed = new List<BulkFailure>();
+        var actor = http.Actor();
+        foreach (var id in ids)
+        {
+            var outcome = await PayoutActions.TransitionAsync(db, id, to, input(id), actor, clock, ct);
+            if (outcome.Error is { } e) failed.Add(new BulkFailure(id, e.Code, e.Value.Error.Message));
+            else succeeded.Add(id);
+        }
+        return new BulkResult(succeeded, failed);
+    }
+
+    public static async Task<Results<FileStreamHttpResult, ApiError>> Statement(long id, RemitDb db, TimeProvider clock, CancellationToken ct)
+    {
+        var model = await StatementModelQuery.BuildAsync(db, id, clock.GetUtcNow().UtcDateTime, ct);
+        if (model is null) return ApiError.NotFound("Payout not found.");
+        var pdf = new MemoryStream();
+        StatementPdf.Write(model, pdf);
+        pdf.Position = 0;
+        return TypedResults.File(pdf, "application/pdf", $"statement-{id}.pdf");
+    }
+}

@@ -1,0 +1,81 @@
+using Remit.Affiliates;
+using Remit.Api;
+using Remit.Commissions;
+using Remit.Data;
+using Remit.Payouts;
+using Remit.Programs;
+using Remit.Requests;
+using Remit.Settings;
+
+namespace Remit;
+
+/// <summary>The web application: services, middleware and endpoint groups, in the order a request meets them.</summary>
+public static class RemitApp
+{
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+            builder.WebHost.UseUrls(DefaultUrl);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = Body.MaxBytes + 1;
+        });
+
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddRemitDatabase(builder.Configuration);
+        services.AddRemitApiAuth();
+        services.Configure<RateLimitOptions>(builder.Configuration.GetSection("Remit:RateLimit"));
+        services.AddSingleton<RateLimits>();
+        services.ConfigureHttpJsonOptions(o => Pipeline.ConfigureJson(o.SerializerOptions));
+        services.AddOpenApi();
+
+        var app = builder.Build();
+        app.UseApiErrors();
+        app.UseApiPrefix();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseApiRateLimits();
+        app.UseAuthorization();
+
+        app.MapOpenApi();
+        app.UseSwaggerUI(o =>
+        {
+            o.RoutePrefix = "docs";
+            o.DocumentTitle = "Remit API reference";
+            o.SwaggerEndpoint("/openapi/v1.json", "Remit API v1");
+        });
+        app.MapProgram();
+        app.MapPayouts();
+        app.MapRequests();
+        app.MapAffiliates();
+        app.MapCommissions();
+        app.MapSettings();
+        app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();
+        return app;
+    }
+
+    /// <summary>Migrates the schema and, on an empty database, seeds the demo program and prints how to use it.</summary>
+    public static async Task PrepareAsync(WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RemitDb>();
+        await Database.MigrateAsync(db);
+        if (app.Configuration.GetValue("Remit:Demo:Seed", true))
+        {
+            var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
+            var demo = await Demo.DemoSeed.SeedIfEmptyAsync(db, clock.GetUtcNow().UtcDateTime);
+            if (demo is not null)
+            {
+                Console.WriteLine("Remit demo program created.");
+                Console.WriteLine($"  Dashboard login: {demo.Email} / {demo.Password}");
+                Console.WriteLine($"  API token:       {demo.Token}");
+                Console.WriteLine("  (shown once; `remit tokens create` makes more)");
+            }
+        }
+    }
+}

@@ -1,0 +1,125 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Remit.Api;
+using Remit.Audit;
+using Remit.Data;
+using Remit.Programs;
+
+namespace Remit.Settings;
+
+public sealed record PayoutSettings(
+    string PayoutFrequency, int PayoutDay, decimal MinPayout, bool AllowEarlyRequests, bool AutoCreatePayouts, int HoldDays, string Currency)
+{
+    public static PayoutSettings Of(AffiliateProgram p) => new(p.PayoutFrequency, p.PayoutDay,
+        Money.ToDecimal(p.MinPayoutMinor, p.Currency), p.AllowEarlyRequests, p.AutoCreatePayouts, p.HoldDays, p.Currency);
+}
+
+/// <summary>A partial update: only the fields present in the PUT body are set.</summary>
+public sealed record SettingsChange(
+    string? PayoutFrequency = null, int? PayoutDay = null, decimal? MinPayout = null, bool? AllowEarlyRequests = null,
+    bool? AutoCreatePayouts = null, int? HoldDays = null);
+
+public static class SettingsApi
+{
+    public static readonly string[] Frequencies = ["weekly", "biweekly", "monthly"];
+
+    public static IEndpointRouteBuilder MapSettings(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapApiGroup("/v1/settings", "Settings");
+        group.MapGet("/payouts", Get).RequireAuthorization(Scopes.SettingsRead);
+        group.MapPut("/payouts", Put).RequireAuthorization(Scopes.SettingsWrite).Accepts<PayoutSettings>("application/json");
+        return app;
+    }
+
+    public static async Task<Ok<DataEnvelope<PayoutSettings>>> Get(RemitDb db, CancellationToken ct) =>
+        TypedResults.Ok(new DataEnvelope<PayoutSettings>(PayoutSettings.Of(await db.CurrentProgramAsync(ct))));
+
+    public static async Task<Results<Ok<DataEnvelope<PayoutSettings>>, ApiError>> Put(HttpContext http, RemitDb db, TimeProvider clock, CancellationToken ct)
+    {
+        var (body, error) = await Body.ReadAsync<JsonElement>(http.Request);
+        if (error is not null) return error;
+        var v = new Validation();
+        var change = Parse(body, v);
+        if (!v.IsValid) return v.ToError();
+        var outcome = await SaveAsync(db, change!, http.Actor(), clock, ct);
+        return outcome.Error ?? (Results<Ok<DataEnvelope<PayoutSettings>>, ApiError>)TypedResults.Ok(new DataEnvelope<PayoutSettings>(outcome.Value!));
+    }
+
+    /// <summary>Reads the PUT body field by field so an unknown field or a wrong type is named in the 422.</summary>
+    public static SettingsChange? Parse(JsonElement body, Validation v)
+    {
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            v.Add("body", "The body must be a JSON object of settings.");
+            return null;
+        }
+        var change = new SettingsChange();
+        foreach (var field in body.EnumerateObject())
+        {
+            var value = field.Value;
+            switch (field.Name)
+            {
+                case "payout_frequency" when value.ValueKind == JsonValueKind.String:
+                    change = change with { PayoutFrequency = value.GetString() };
+                    break;
+                case "payout_day" when value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var day):
+                    change = change with { PayoutDay = day };
+                    break;
+                case "min_payout" when value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var min):
+                    change = change with { MinPayout = min };
+                    break;
+                case "allow_early_requests" when value.ValueKind is JsonValueKind.True or JsonValueKind.False:
+                    change = change with { AllowEarlyRequests = value.GetBoolean() };
+                    break;
+                case "auto_create_payouts" when value.ValueKind is JsonValueKind.True or JsonValueKind.False:
+                    change = change with { AutoCreatePayouts = value.GetBoolean() };
+                    break;
+                case "hold_days" when value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var hold):
+                    change = change with { HoldDays = hold };
+                    break;
+                case "payout_frequency" or "payout_day" or "min_payout" or "hold_days":
+                    v.Add(field.Name, field.Name == "payout_frequency" ? "payout_frequency must be a string." : $"{field.Name} must be a number.");
+                    break;
+                case "allow_early_requests" or "auto_create_payouts":
+                    v.Add(field.Name, $"{field.Name} must be true or false.");
+                    break;
+                default:
+                    v.Add(field.Name, $"Unknown field '{field.Name}'.");
+                    break;
+            }
+        }
+        return change;
+    }
+
+    /// <summary>
+    /// Merges the change into the current settings and validates the result as a whole (a payout_day is checked
+    /// against the frequency it will have), then saves all of it or nothing. Shared with the dashboard's form.
+    /// </summary>
+    public static async Task<Outcome<PayoutSettings>> SaveAsync(RemitDb db, SettingsChange change, Actor actor, TimeProvider clock, CancellationToken ct)
+    {
+        var program = await db.Programs.SingleAsync(p => p.Id == db.ProgramId, ct);
+        var v = new Validation();
+        var frequency = change.PayoutFrequency ?? program.PayoutFrequency;
+        var day = change.PayoutDay ?? program.PayoutDay;
+        if (!Frequencies.Contains(frequency)) v.Add("payout_frequency", $"payout_frequency must be one of {string.Join(", ", Frequencies)}.");
+        else if (frequency == "monthly" && day is < 1 or > 28)
+            v.Add("payout_day", "payout_day must be a day of the month from 1 to 28 for monthly payouts.");
+        else if (frequency != "monthly" && day is < 1 or > 7)
+            v.Add("payout_day", $"payout_day must be an ISO weekday from 1 (Monday) to 7 (Sunday) for {frequency} payouts.");
+        var minPayout = change.MinPayout is { } min ? v.Amount(min, program.Currency, "min_payout", required: true, min: 0) : program.MinPayoutMinor;
+        var hold = change.HoldDays ?? program.HoldDays;
+        if (hold is < 0 or > 365) v.Add("hold_days", "hold_days must be from 0 to 365.");
+        if (!v.IsValid) return v.ToError();
+
+        program.PayoutFrequency = frequency;
+        program.PayoutDay = day;
+        program.MinPayoutMinor = minPayout!.Value;
+        program.AllowEarlyRequests = change.AllowEarlyRequests ?? program.AllowEarlyRequests;
+        program.AutoCreatePayouts = change.AutoCreatePayouts ?? program.AutoCreatePayouts;
+        program.HoldDays = hold;
+        db.AuditEvents.Add(actor.Record(program.Id, "settings.updated", "program", program.Id, clock.GetUtcNow().UtcDateTime));
+        await db.SaveChangesAsync(ct);
+        return Outcome<PayoutSettings>.Ok(PayoutSettings.Of(program));
+    }
+}
