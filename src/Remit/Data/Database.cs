@@ -32,7 +32,7 @@ public static class Database
     public static void ConfigureSqlite(DbContextOptionsBuilder o, string connectionString)
     {
         // Writers queue for up to 30 s instead of failing with "database is locked" under concurrent requests.
-        var builder = new SqliteConnectionStringBuilder(connectionString) { DefaultTimeout = 30, Pooling = true };
+        var builder = new SqliteConnectionStringBuilder(connectionString) { DefaultTimeout = 30 };
         o.UseSqlite(builder.ConnectionString, s => s.MigrationsAssembly(typeof(RemitDb).Assembly.GetName().Name))
             .UseSnakeCaseNamingConvention();
     }
