@@ -3,7 +3,7 @@
 # listening on 127.0.0.1 only, removed again when the caller exits.
 #
 #   bash scripts/pg.sh                 start one, print REMIT_TEST_PG, stop it on Ctrl-C
-#   bash scripts/pg.sh CMD [ARGS...]   run CMD with REMIT_TEST_PG exported, then stop it
+#   bash scripts/pg.sh CMD [ARGS...]   run CMD with REMIT_TEST_PG (and PGHOST/PGPORT/PGUSER) set, then stop it
 #   source scripts/pg.sh; pg_start     what scripts/test.sh does (pg_stop runs from its EXIT trap)
 #
 # initdb and pg_ctl refuse to run as root, so as root they run as the `postgres` user that
@@ -118,11 +118,17 @@ if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
     trap 'exit 130' INT
     trap 'exit 143' TERM
     pg_start
+    export PGHOST=127.0.0.1 PGPORT="$PG_PORT" PGUSER=postgres
     if [[ $# -gt 0 ]]; then
         "$@"
     else
         echo "REMIT_TEST_PG=\"$REMIT_TEST_PG\""
+        echo "psql: $(pg_bin_dir)/psql -h 127.0.0.1 -p $PG_PORT -U postgres"
         echo "pg.sh: Ctrl-C stops the server and deletes its data."
-        while true; do sleep 3600; done
+        # A foreground sleep would hold off the traps until it ends; wait returns on a signal.
+        sleep infinity &
+        sleeper=$!
+        trap 'kill "$sleeper" 2>/dev/null; pg_stop' EXIT
+        wait "$sleeper"
     fi
 fi

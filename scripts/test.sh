@@ -18,9 +18,13 @@ OUT="$ROOT/test-output"
 CHROMIUM="/usr/bin/chromium"
 # A single test that runs this long is a hang: its test host is killed and the test fails.
 HANG_TIMEOUT="${REMIT_TEST_HANG_TIMEOUT:-5m}"
+# minimal prints failures in full and a summary; normal also lists every passing test.
+CONSOLE_VERBOSITY="${REMIT_TEST_VERBOSITY:-minimal}"
 BUDGET_SECONDS=900
 
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# One build per run: MSBuild worker nodes left waiting for a next build only hold memory.
+export MSBUILDDISABLENODEREUSE=1
 export REMIT_TEST_CHROMIUM="$CHROMIUM"
 
 is_ci() { [[ "${CI:-}" =~ ^([Tt][Rr][Uu][Ee]|1|yes)$ ]]; }
@@ -110,7 +114,7 @@ run_tests() {
     step "Tests against $provider"
     env REMIT_TEST_PROVIDER="$provider" "$@" \
         dotnet test "$TEST_PROJECT" --no-build -c Release -nologo \
-            --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
+            --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=$CONSOLE_VERBOSITY" \
             --results-directory "$dir" \
             --blame-hang-timeout "$HANG_TIMEOUT" --blame-hang-dump-type none \
         || rc=$?

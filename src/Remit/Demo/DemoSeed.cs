@@ -121,7 +121,9 @@ public static class DemoSeed
                 Description = "Order commission", Reference = $"ORD-{1000 + ++seq}", EarnedAt = now.AddDays(-5), CreatedAt = now.AddDays(-5),
             });
 
-        // Requests 1–9 were decided; 10 and 11 await the merchant.
+        await db.SaveChangesAsync(ct);
+
+        // Requests 1–9 were decided; 10 and 11 await the merchant, each for its affiliate's payable balance.
         for (var i = 1; i <= 11; i++)
         {
             var affiliate = i switch { 10 => affiliates[0], 11 => affiliates[2], _ => affiliates[(i + 4) % affiliates.Count] };
@@ -130,7 +132,9 @@ public static class DemoSeed
             db.PayoutRequests.Add(new PayoutRequest
             {
                 ProgramId = program.Id, AffiliateId = affiliate.Id, Currency = program.Currency,
-                AmountMinor = i switch { 10 => 18500, 11 => 9900, _ => 6000 + 500 * i },
+                AmountMinor = pending
+                    ? await db.Commissions.Where(c => c.AffiliateId == affiliate.Id).Where(CommissionStatus.IsPayable(now)).SumAsync(c => c.AmountMinor, ct)
+                    : 6000 + 500 * i,
                 Note = i == 10 ? "Could I get paid before the holidays?" : null,
                 Status = pending ? RequestStatus.Pending : approved ? RequestStatus.Approved : RequestStatus.Rejected,
                 RejectionReason = !pending && !approved ? "Below the agreed threshold at the time" : null,
