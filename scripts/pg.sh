@@ -28,6 +28,7 @@ _pg_port_in_use() {
 
 pg_bin_dir() {
     local dir
+    # shellcheck disable=SC2012 # fixed Debian paths; sort -V puts the newest major last
     dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
     if [[ -z "$dir" || ! -x "$dir/initdb" || ! -x "$dir/pg_ctl" ]]; then
         echo "pg.sh: no PostgreSQL server found under /usr/lib/postgresql/*/bin (apt-get install postgresql)" >&2
@@ -104,7 +105,7 @@ pg_stop() {
         bin="$(pg_bin_dir 2>/dev/null)" || bin=""
         if [[ -z "$bin" ]] || ! _pg_as_owner "$bin/pg_ctl" -D "$PG_DIR/data" -m immediate -w -t 30 stop >/dev/null 2>&1; then
             pid="$(head -1 "$PG_DIR/data/postmaster.pid" 2>/dev/null || true)"
-            [[ "$pid" =~ ^[0-9]+$ ]] && kill -KILL "$pid" 2>/dev/null || true
+            if [[ "$pid" =~ ^[0-9]+$ ]]; then kill -KILL "$pid" 2>/dev/null || true; fi
         fi
     fi
     rm -rf "$PG_DIR"

@@ -80,8 +80,10 @@ internal sealed class CommissionConfiguration : IEntityTypeConfiguration<Commiss
         b.HasOne(c => c.Payout).WithMany().HasForeignKey(c => c.PayoutId);
         // The merchant's order id is unique within a program when given; the database enforces it under races.
         b.HasIndex(c => new { c.ProgramId, c.Reference }).IsUnique().HasFilter("reference IS NOT NULL");
-        b.HasIndex(c => new { c.ProgramId, c.AffiliateId, c.PayoutId, c.EarnedAt });
-        b.HasIndex(c => new { c.ProgramId, c.PayoutId });
+        // Status is derived from (payout_id, voided_at, earned_at): with all three in the index, counting and
+        // summing commissions by status reads the index alone, never the table.
+        b.HasIndex(c => new { c.ProgramId, c.AffiliateId, c.PayoutId, c.VoidedAt, c.EarnedAt });
+        b.HasIndex(c => new { c.ProgramId, c.PayoutId, c.VoidedAt, c.EarnedAt });
         b.HasIndex(c => new { c.ProgramId, c.EarnedAt });
     }
 }

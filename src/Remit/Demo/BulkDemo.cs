@@ -56,6 +56,12 @@ public static class BulkDemo
     {
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
+        await using (var pragma = connection.CreateCommand())
+        {
+            // A big page cache keeps index pages in memory instead of spilling them to the WAL row after row.
+            pragma.CommandText = "PRAGMA cache_size = -262144";
+            await pragma.ExecuteNonQueryAsync(ct);
+        }
         await using var tx = await connection.BeginTransactionAsync(ct);
         await using var command = connection.CreateCommand();
         command.Transaction = tx;

@@ -363,16 +363,16 @@ namespace Remit.Data.Migrations.Postgres
                     b.HasIndex("ProgramId", "EarnedAt")
                         .HasDatabaseName("ix_commissions_program_id_earned_at");
 
-                    b.HasIndex("ProgramId", "PayoutId")
-                        .HasDatabaseName("ix_commissions_program_id_payout_id");
-
                     b.HasIndex("ProgramId", "Reference")
                         .IsUnique()
                         .HasDatabaseName("ix_commissions_program_id_reference")
                         .HasFilter("reference IS NOT NULL");
 
-                    b.HasIndex("ProgramId", "AffiliateId", "PayoutId", "EarnedAt")
-                        .HasDatabaseName("ix_commissions_program_id_affiliate_id_payout_id_earned_at");
+                    b.HasIndex("ProgramId", "PayoutId", "VoidedAt", "EarnedAt")
+                        .HasDatabaseName("ix_commissions_program_id_payout_id_voided_at_earned_at");
+
+                    b.HasIndex("ProgramId", "AffiliateId", "PayoutId", "VoidedAt", "EarnedAt")
+                        .HasDatabaseName("ix_commissions_program_id_affiliate_id_payout_id_voided_at_ear");
 
                     b.ToTable("commissions", (string)null);
                 });

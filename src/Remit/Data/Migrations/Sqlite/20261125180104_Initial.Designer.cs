@@ -11,7 +11,7 @@ using Remit.Data;
 namespace Remit.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteRemitDb))]
-    [Migration("20261125174925_Initial")]
+    [Migration("20261125180104_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -344,16 +344,16 @@ namespace Remit.Data.Migrations.Sqlite
                     b.HasIndex("ProgramId", "EarnedAt")
                         .HasDatabaseName("ix_commissions_program_id_earned_at");
 
-                    b.HasIndex("ProgramId", "PayoutId")
-                        .HasDatabaseName("ix_commissions_program_id_payout_id");
-
                     b.HasIndex("ProgramId", "Reference")
                         .IsUnique()
                         .HasDatabaseName("ix_commissions_program_id_reference")
                         .HasFilter("reference IS NOT NULL");
 
-                    b.HasIndex("ProgramId", "AffiliateId", "PayoutId", "EarnedAt")
-                        .HasDatabaseName("ix_commissions_program_id_affiliate_id_payout_id_earned_at");
+                    b.HasIndex("ProgramId", "PayoutId", "VoidedAt", "EarnedAt")
+                        .HasDatabaseName("ix_commissions_program_id_payout_id_voided_at_earned_at");
+
+                    b.HasIndex("ProgramId", "AffiliateId", "PayoutId", "VoidedAt", "EarnedAt")
+                        .HasDatabaseName("ix_commissions_program_id_affiliate_id_payout_id_voided_at_earned_at");
 
                     b.ToTable("commissions", (string)null);
                 });

@@ -1,10 +1,9 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace Remit.Data.Migrations.Postgres
+namespace Remit.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class Initial : Migration
@@ -12,26 +11,23 @@ namespace Remit.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.AlterDatabase()
-                .Annotation("Npgsql:PostgresExtension:pg_trgm", ",,");
-
             migrationBuilder.CreateTable(
                 name: "programs",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    plan = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
-                    time_zone = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    payout_frequency = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    payout_day = table.Column<int>(type: "integer", nullable: false),
-                    min_payout_minor = table.Column<long>(type: "bigint", nullable: false),
-                    allow_early_requests = table.Column<bool>(type: "boolean", nullable: false),
-                    auto_create_payouts = table.Column<bool>(type: "boolean", nullable: false),
-                    hold_days = table.Column<int>(type: "integer", nullable: false),
-                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    plan = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
+                    time_zone = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    payout_frequency = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    payout_day = table.Column<int>(type: "INTEGER", nullable: false),
+                    min_payout_minor = table.Column<long>(type: "INTEGER", nullable: false),
+                    allow_early_requests = table.Column<bool>(type: "INTEGER", nullable: false),
+                    auto_create_payouts = table.Column<bool>(type: "INTEGER", nullable: false),
+                    hold_days = table.Column<int>(type: "INTEGER", nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -42,17 +38,17 @@ namespace Remit.Data.Migrations.Postgres
                 name: "affiliates",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    program_id = table.Column<long>(type: "bigint", nullable: false),
-                    name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    email = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: false),
-                    country = table.Column<string>(type: "character varying(2)", maxLength: 2, nullable: true),
-                    status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    payout_method = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
-                    pay_pal_email = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: true),
-                    search_text = table.Column<string>(type: "character varying(600)", maxLength: 600, nullable: false),
-                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    program_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    email = table.Column<string>(type: "TEXT", maxLength: 320, nullable: false),
+                    country = table.Column<string>(type: "TEXT", maxLength: 2, nullable: true),
+                    status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    payout_method = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    pay_pal_email = table.Column<string>(type: "TEXT", maxLength: 320, nullable: true),
+                    search_text = table.Column<string>(type: "TEXT", maxLength: 600, nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -69,17 +65,17 @@ namespace Remit.Data.Migrations.Postgres
                 name: "api_tokens",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    program_id = table.Column<long>(type: "bigint", nullable: false),
-                    name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    token_hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    prefix = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    scopes = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
-                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    expires_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    revoked_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    last_used_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    program_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    token_hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    prefix = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    scopes = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    expires_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    revoked_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    last_used_at = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -96,19 +92,19 @@ namespace Remit.Data.Migrations.Postgres
                 name: "audit_events",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    program_id = table.Column<long>(type: "bigint", nullable: false),
-                    actor_type = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    actor_id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    actor_name = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: true),
-                    action = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    entity_type = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    entity_id = table.Column<long>(type: "bigint", nullable: false),
-                    from_status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
-                    to_status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
-                    notes = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
-                    at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    program_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    actor_type = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    actor_id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    actor_name = table.Column<string>(type: "TEXT", maxLength: 320, nullable: true),
+                    action = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    entity_type = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    entity_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    from_status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    to_status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    notes = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    at = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -125,15 +121,15 @@ namespace Remit.Data.Migrations.Postgres
                 name: "users",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    program_id = table.Column<long>(type: "bigint", nullable: false),
-                    email = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: false),
-                    password_hash = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    role = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    failed_sign_ins = table.Column<int>(type: "integer", nullable: false),
-                    locked_until = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    program_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    email = table.Column<string>(type: "TEXT", maxLength: 320, nullable: false),
+                    password_hash = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    role = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    failed_sign_ins = table.Column<int>(type: "INTEGER", nullable: false),
+                    locked_until = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -150,19 +146,19 @@ namespace Remit.Data.Migrations.Postgres
                 name: "payout_requests",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    program_id = table.Column<long>(type: "bigint", nullable: false),
-                    affiliate_id = table.Column<long>(type: "bigint", nullable: false),
-                    amount_minor = table.Column<long>(type: "bigint", nullable: false),
-                    currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
-                    note = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
-                    status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    rejection_reason = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
-                    payout_id = table.Column<long>(type: "bigint", nullable: true),
-                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    decided_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    decided_by = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: true)
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    program_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    affiliate_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    amount_minor = table.Column<long>(type: "INTEGER", nullable: false),
+                    currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
+                    note = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    rejection_reason = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    payout_id = table.Column<long>(type: "INTEGER", nullable: true),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    decided_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    decided_by = table.Column<string>(type: "TEXT", maxLength: 320, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -185,26 +181,26 @@ namespace Remit.Data.Migrations.Postgres
                 name: "payouts",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    program_id = table.Column<long>(type: "bigint", nullable: false),
-                    affiliate_id = table.Column<long>(type: "bigint", nullable: false),
-                    amount_minor = table.Column<long>(type: "bigint", nullable: false),
-                    currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
-                    method = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
-                    destination = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: true),
-                    status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    reference = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true),
-                    notes = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
-                    failure_reason = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
-                    source = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    request_id = table.Column<long>(type: "bigint", nullable: true),
-                    period_start = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    period_end = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    processing_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    completed_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    failed_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    program_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    affiliate_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    amount_minor = table.Column<long>(type: "INTEGER", nullable: false),
+                    currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
+                    method = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    destination = table.Column<string>(type: "TEXT", maxLength: 320, nullable: true),
+                    status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    reference = table.Column<string>(type: "TEXT", maxLength: 255, nullable: true),
+                    notes = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    failure_reason = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    source = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    request_id = table.Column<long>(type: "INTEGER", nullable: true),
+                    period_start = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    period_end = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    processing_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    completed_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    failed_at = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -232,19 +228,19 @@ namespace Remit.Data.Migrations.Postgres
                 name: "commissions",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    program_id = table.Column<long>(type: "bigint", nullable: false),
-                    affiliate_id = table.Column<long>(type: "bigint", nullable: false),
-                    amount_minor = table.Column<long>(type: "bigint", nullable: false),
-                    currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
-                    description = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
-                    reference = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true),
-                    kind = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    earned_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    voided_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    payout_id = table.Column<long>(type: "bigint", nullable: true)
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    program_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    affiliate_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    amount_minor = table.Column<long>(type: "INTEGER", nullable: false),
+                    currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
+                    description = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    reference = table.Column<string>(type: "TEXT", maxLength: 255, nullable: true),
+                    kind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    earned_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    voided_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    payout_id = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -272,9 +268,9 @@ namespace Remit.Data.Migrations.Postgres
                 name: "payout_commissions",
                 columns: table => new
                 {
-                    payout_id = table.Column<long>(type: "bigint", nullable: false),
-                    commission_id = table.Column<long>(type: "bigint", nullable: false),
-                    program_id = table.Column<long>(type: "bigint", nullable: false)
+                    payout_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    commission_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    program_id = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -310,13 +306,6 @@ namespace Remit.Data.Migrations.Postgres
                 columns: new[] { "program_id", "status" });
 
             migrationBuilder.CreateIndex(
-                name: "ix_affiliates_search_text",
-                table: "affiliates",
-                column: "search_text")
-                .Annotation("Npgsql:IndexMethod", "gin")
-                .Annotation("Npgsql:IndexOperators", new[] { "gin_trgm_ops" });
-
-            migrationBuilder.CreateIndex(
                 name: "ix_api_tokens_program_id",
                 table: "api_tokens",
                 column: "program_id");
@@ -343,9 +332,9 @@ namespace Remit.Data.Migrations.Postgres
                 column: "payout_id");
 
             migrationBuilder.CreateIndex(
-                name: "ix_commissions_program_id_affiliate_id_payout_id_earned_at",
+                name: "ix_commissions_program_id_affiliate_id_payout_id_voided_at_earned_at",
                 table: "commissions",
-                columns: new[] { "program_id", "affiliate_id", "payout_id", "earned_at" });
+                columns: new[] { "program_id", "affiliate_id", "payout_id", "voided_at", "earned_at" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_commissions_program_id_earned_at",
@@ -353,9 +342,9 @@ namespace Remit.Data.Migrations.Postgres
                 columns: new[] { "program_id", "earned_at" });
 
             migrationBuilder.CreateIndex(
-                name: "ix_commissions_program_id_payout_id",
+                name: "ix_commissions_program_id_payout_id_voided_at_earned_at",
                 table: "commissions",
-                columns: new[] { "program_id", "payout_id" });
+                columns: new[] { "program_id", "payout_id", "voided_at", "earned_at" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_commissions_program_id_reference",
