@@ -4,5 +4,12 @@ namespace Remit.Bench;
 
 public static class BenchProgram
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(BenchProgram).Assembly).Run(args);
+    /// <summary>`scenario` measures the served app end to end; anything else goes to BenchmarkDotNet.</summary>
+    public static async Task Main(string[] args)
+    {
+        if (args is ["scenario", ..])
+            await Scenario.RunAsync(args.Skip(1).ToArray());
+        else
+            BenchmarkSwitcher.FromAssembly(typeof(BenchProgram).Assembly).Run(args);
+    }
 }
