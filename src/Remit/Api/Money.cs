@@ -38,12 +38,12 @@ public static class Money
     /// <summary>False when the amount has more decimals than the currency allows (12.345 USD).</summary>
     public static bool TryToMinor(decimal amount, string currency, out long minor)
     {
-        var scaled = amount * Pow10(Exponent(currency));
-        if (scaled != decimal.Truncate(scaled) || scaled > long.MaxValue || scaled < long.MinValue)
-        {
-            minor = 0;
-            return false;
-        }
+        minor = 0;
+        var factor = Pow10(Exponent(currency));
+        // Refuse what cannot be long minor units before scaling: 1e27 * 100 overflows decimal itself (a 500, not a 422).
+        if (Math.Abs(amount) > long.MaxValue / factor) return false;
+        var scaled = amount * factor;
+        if (scaled != decimal.Truncate(scaled)) return false;
         minor = (long)scaled;
         return true;
     }

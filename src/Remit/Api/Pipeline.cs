@@ -71,8 +71,12 @@ public static class Pipeline
 
     private sealed class UtcDateTimeConverter : JsonConverter<DateTime>
     {
+        // A JsonException (not a FormatException) so a bad timestamp is a 422 naming its field, never a 500.
         public override DateTime Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            DateTime.Parse(reader.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+            reader.TokenType == JsonTokenType.String && DateTime.TryParse(reader.GetString(), CultureInfo.InvariantCulture,
+                DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var value)
+                ? value
+                : throw new JsonException("Expected an ISO 8601 timestamp.");
 
         public override void Write(Utf8JsonWriter writer, DateTime value, JsonSerializerOptions options) =>
             writer.WriteStringValue(DateTime.SpecifyKind(value, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
@@ -90,6 +94,12 @@ public static class Pipeline
             http.Request.PathBase = http.Request.PathBase.Add("/api");
             http.Request.Path = "/" + path[5..].TrimStart('/');
         }
+        // API bodies are JSON whatever Content-Type says (curl -d sends form encoding): Body.ReadAsync judges the
+        // bytes. Without this, routing picks its bare 415 endpoint for .Accepts<T>("application/json") routes,
+        // before authentication and outside the error envelope.
+        if (IsApi(http) && http.Request.ContentType is { Length: > 0 } type
+            && !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+            http.Request.ContentType = "application/json";
         return next(http);
     });
 

@@ -17,7 +17,7 @@ public sealed record PayoutQuery(
     public static PayoutQuery Parse(HttpRequest request, Validation v)
     {
         var sort = QueryParams.Text(request, "sort") ?? "-created_at";
-        if (!Sorts.Contains(sort.TrimStart('-')))
+        if (!Sorts.Contains(sort.StartsWith('-') ? sort[1..] : sort))
         {
             v.Add("sort", $"sort must be one of {string.Join(", ", Sorts)}, optionally prefixed with '-'.");
             sort = "-created_at";

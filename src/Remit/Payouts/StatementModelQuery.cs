@@ -20,8 +20,10 @@ public static class StatementModelQuery
         string Stamp(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(utc, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 
         // A payout's commissions are bounded by one affiliate's payable balance; a statement needs all of them.
-        var lines = await db.PayoutCommissions.AsNoTracking().Where(pc => pc.PayoutId == payoutId)
-            .Select(pc => pc.Commission!)
+        // Ids first, then rows by primary key: a join lets the planner walk every commission of the program in
+        // earned_at order instead.
+        var ids = await db.PayoutCommissions.Where(pc => pc.PayoutId == payoutId).Select(pc => pc.CommissionId).ToListAsync(ct);
+        var lines = await db.Commissions.AsNoTracking().Where(c => ids.Contains(c.Id))
             .OrderBy(c => c.EarnedAt).ThenBy(c => c.Id)
             .Select(c => new { c.EarnedAt, c.Description, c.Reference, c.AmountMinor, c.Currency })
             .ToListAsync(ct);
