@@ -1,10 +1,12 @@
 using Remit.Affiliates;
 using Remit.Api;
+using Remit.Batches;
 using Remit.Commissions;
 using Remit.Data;
 using Remit.Payouts;
 using Remit.Programs;
 using Remit.Requests;
+using Remit.Security;
 using Remit.Settings;
 
 namespace Remit;
@@ -33,6 +35,10 @@ public static class RemitApp
         services.AddSingleton<RateLimits>();
         services.ConfigureHttpJsonOptions(o => Pipeline.ConfigureJson(o.SerializerOptions));
         services.AddOpenApi();
+        services.AddRemitSecrets(builder.Configuration);
+        services.Configure<PayPalOptions>(builder.Configuration.GetSection("Remit:PayPal"));
+        services.AddHttpClient<Remit.Payments.PayPal.PayPalClient>();
+        services.AddScoped<PayPalPayouts>();
 
         var app = builder.Build();
         app.UseApiErrors();
@@ -55,6 +61,8 @@ public static class RemitApp
         app.MapAffiliates();
         app.MapCommissions();
         app.MapSettings();
+        app.MapPaymentSettings();
+        app.MapBatches();
         app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();
         return app;
     }
@@ -65,10 +73,12 @@ public static class RemitApp
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RemitDb>();
         await Database.MigrateAsync(db);
+        // Loaded now, not on first use: a missing or wrong key should stop the start, and a new dev key is announced here.
+        var secrets = scope.ServiceProvider.GetRequiredService<SecretBox>();
         if (app.Configuration.GetValue("Remit:Demo:Seed", true))
         {
             var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
-            var demo = await Demo.DemoSeed.SeedIfEmptyAsync(db, clock.GetUtcNow().UtcDateTime);
+            var demo = await Demo.DemoSeed.SeedIfEmptyAsync(db, secrets, clock.GetUtcNow().UtcDateTime);
             if (demo is not null)
             {
                 Console.WriteLine("Remit demo program created.");

@@ -13,6 +13,8 @@ public sealed class Affiliate
     public string Status { get; set; } = AffiliateStatus.Active;
     public string? PayoutMethod { get; set; }
     public string? PayPalEmail { get; set; }
+    /// <summary>The bank account or wallet, when the method is bank or crypto.</summary>
+    public PayoutAccount Account { get; set; } = PayoutAccount.None;
 
     /// <summary>
     /// Lower-cased "name email": PostgreSQL's LIKE is case-sensitive and SQLite's folds ASCII only, so a
@@ -26,8 +28,8 @@ public sealed class Affiliate
 
     public static string Normalise(string text) => text.ToLowerInvariant();
 
-    /// <summary>Where a payout to this affiliate goes, as it stands now: copied onto the payout at creation.</summary>
-    public string? Destination => PayoutMethod == Programs.PayoutMethods.PayPal ? PayPalEmail : null;
+    /// <summary>Where a payout to this affiliate goes, as a person may see it: copied onto the payout at creation.</summary>
+    public string? Destination => Account.Label(PayoutMethod, PayPalEmail);
 }
 
 public static class AffiliateStatus
@@ -49,6 +51,7 @@ internal sealed class AffiliateConfiguration : IEntityTypeConfiguration<Affiliat
         b.Property(a => a.PayPalEmail).HasMaxLength(320);
         b.Property(a => a.SearchText).HasMaxLength(600);
         b.Ignore(a => a.Destination);
+        b.ComplexProperty(a => a.Account, PayoutAccount.Map);
         b.HasOne<Programs.AffiliateProgram>().WithMany().HasForeignKey(a => a.ProgramId);
         b.HasIndex(a => new { a.ProgramId, a.Status });
         b.HasIndex(a => new { a.ProgramId, a.SearchText });

@@ -11,16 +11,29 @@ namespace Remit.Affiliates;
 
 public sealed record AffiliateDto(
     long Id, string Name, string Email, string? Country, string Status, string? PayoutMethod, string? PaypalEmail,
+    BankDetailsDto? Bank, CryptoDetailsDto? Crypto, string? Destination,
     decimal Balance, decimal PendingBalance, string Currency, DateTime CreatedAt);
+
+/// <summary>A bank account as the API shows it: never the whole number.</summary>
+public sealed record BankDetailsDto(string? HolderName, string? HolderType, string? RoutingNumber, string? AccountType, string? AccountLast4);
+
+/// <summary>A wallet as the API shows it: never the whole address.</summary>
+public sealed record CryptoDetailsDto(string? Network, string? AddressLast4);
 
 public sealed record AffiliateBody(string? Name, string? Email, string? Country, string? PayoutMethod, string? PaypalEmail, string? Status);
 
 /// <summary>An affiliate with its balances summed by the database.</summary>
 public sealed record AffiliateRow(Affiliate Affiliate, long Payable, long OnHold)
 {
-    public AffiliateDto ToDto(string currency) => new(Affiliate.Id, Affiliate.Name, Affiliate.Email, Affiliate.Country,
-        Affiliate.Status, Affiliate.PayoutMethod, Affiliate.PayPalEmail, Money.ToDecimal(Payable, currency),
-        Money.ToDecimal(OnHold, currency), currency, Affiliate.CreatedAt);
+    public AffiliateDto ToDto(string currency)
+    {
+        var a = Affiliate;
+        var account = a.Account;
+        return new(a.Id, a.Name, a.Email, a.Country, a.Status, a.PayoutMethod, a.PayPalEmail,
+            a.PayoutMethod == PayoutMethods.Bank ? new(account.HolderName, account.HolderType, account.RoutingNumber, account.AccountType, account.Last4) : null,
+            a.PayoutMethod == PayoutMethods.Crypto ? new(account.Network, account.Last4) : null,
+            a.Destination, Money.ToDecimal(Payable, currency), Money.ToDecimal(OnHold, currency), currency, a.CreatedAt);
+    }
 }
 
 public static class AffiliatesApi
@@ -32,6 +45,7 @@ public static class AffiliatesApi
         group.MapGet("/{id:long}", Get).RequireAuthorization(Scopes.AffiliatesRead);
         group.MapPost("/", Create).RequireAuthorization(Scopes.AffiliatesWrite).Accepts<AffiliateBody>("application/json");
         group.MapPatch("/{id:long}", Update).RequireAuthorization(Scopes.AffiliatesWrite).Accepts<AffiliateBody>("application/json");
+        group.MapPut("/{id:long}/payout-method", PayoutMethodApi.Put).RequireAuthorization(Scopes.AffiliatesWrite).Accepts<PayoutMethodBody>("application/json");
         return app;
     }
 
@@ -71,7 +85,7 @@ public static class AffiliatesApi
         return dto is null ? ApiError.NotFound("Affiliate not found.") : TypedResults.Ok(new DataEnvelope<AffiliateDto>(dto));
     }
 
-    private static async Task<AffiliateDto?> FindAsync(RemitDb db, long id, TimeProvider clock, CancellationToken ct)
+    public static async Task<AffiliateDto?> FindAsync(RemitDb db, long id, TimeProvider clock, CancellationToken ct)
     {
         var program = await db.CurrentProgramAsync(ct);
         var row = await WithBalances(db, db.Affiliates.AsNoTracking().Where(a => a.Id == id), program, clock.GetUtcNow().UtcDateTime)
@@ -129,6 +143,9 @@ public static class AffiliatesApi
             v.Add("payout_method", $"payout_method must be one of {string.Join(", ", PayoutMethods.All)}.");
         else if (body.PayoutMethod is not null && !Plans.Allows(program.Plan, body.PayoutMethod))
             v.Add("payout_method", $"The {program.Plan} plan does not include {body.PayoutMethod} payouts (it has: {string.Join(", ", Plans.Methods(program.Plan))}).");
+        // A bank account or wallet comes with details that must be validated and encrypted together: one endpoint does that.
+        if (body.PayoutMethod is PayoutMethods.Bank or PayoutMethods.Crypto && body.PayoutMethod != a.PayoutMethod && v.IsValid)
+            v.Add("payout_method", $"A {body.PayoutMethod} payout method is set with its details through PUT /v1/affiliates/{{id}}/payout-method.");
         var paypal = v.Text(body.PaypalEmail, "paypal_email", 320) ?? (body.PayoutMethod is null ? a.PayPalEmail : null);
         if (paypal is not null && !IsEmail(paypal)) v.Add("paypal_email", "paypal_email is not a valid email address.");
         if (method == PayoutMethods.PayPal && paypal is null) v.Add("paypal_email", "paypal_email is required for PayPal payouts.");
@@ -140,6 +157,7 @@ public static class AffiliatesApi
         if (body.Status is not null) a.Status = body.Status;
         a.PayoutMethod = method;
         a.PayPalEmail = method == PayoutMethods.PayPal ? paypal : null;
+        if (method is not (PayoutMethods.Bank or PayoutMethods.Crypto)) a.Account = PayoutAccount.None;
         a.RefreshSearchText();
         return null;
     }

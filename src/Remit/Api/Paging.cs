@@ -53,9 +53,11 @@ public readonly record struct Paging(int Page, int PerPage)
 /// <summary>Query-string parsing where a value that is not one of its allowed values is a 422, not ignored.</summary>
 public static class QueryParams
 {
-    public static string? Text(HttpRequest request, string name)
+    public static string? Text(HttpRequest request, string name) => Text(request.Query, name);
+
+    public static string? Text(IQueryCollection query, string name)
     {
-        var value = request.Query[name].ToString();
+        var value = query[name].ToString();
         return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
     }
 
@@ -71,7 +73,7 @@ public static class QueryParams
         return value;
     }
 
-    public static long? Id(HttpRequest request, string name, Validation v)
+    public static long? Id(IQueryCollection request, string name, Validation v)
     {
         var raw = Text(request, name);
         if (raw is null) return null;
@@ -80,7 +82,10 @@ public static class QueryParams
         return null;
     }
 
-    public static string[]? OneOf(HttpRequest request, string name, IReadOnlyCollection<string> allowed, Validation v, bool many = true)
+    public static string[]? OneOf(HttpRequest request, string name, IReadOnlyCollection<string> allowed, Validation v, bool many = true) =>
+        OneOf(request.Query, name, allowed, v, many);
+
+    public static string[]? OneOf(IQueryCollection request, string name, IReadOnlyCollection<string> allowed, Validation v, bool many = true)
     {
         var raw = Text(request, name);
         if (raw is null) return null;
@@ -94,7 +99,7 @@ public static class QueryParams
         return values.Distinct().ToArray();
     }
 
-    public static DateOnly? Date(HttpRequest request, string name, Validation v)
+    public static DateOnly? Date(IQueryCollection request, string name, Validation v)
     {
         var raw = Text(request, name);
         if (raw is null) return null;

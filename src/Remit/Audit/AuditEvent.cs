@@ -25,6 +25,8 @@ public sealed class AuditEvent
 public sealed record Actor(string Type, string? Id, string? Name)
 {
     public static readonly Actor System = new("system", null, "system");
+    /// <summary>PayPal reporting an item's outcome (sync or webhook): the system acting on PayPal's word.</summary>
+    public static readonly Actor PayPal = new("system", "paypal", "paypal");
     public static Actor Token(long id, string name) => new("token", id.ToString(CultureInfo.InvariantCulture), name);
     public static Actor User(long id, string email) => new("user", id.ToString(CultureInfo.InvariantCulture), email);
 

@@ -15,7 +15,7 @@ namespace Remit.Cli;
 /// </summary>
 public static class RemitCli
 {
-    private static readonly string[] Commands = ["migrate", "programs", "tokens", "users", "demo", "help", "--help", "-h", "-?", "--version"];
+    private static readonly string[] Commands = ["migrate", "programs", "tokens", "users", "demo", "secrets", "help", "--help", "-h", "-?", "--version"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
 
@@ -119,6 +119,20 @@ public static class RemitCli
         }));
         root.Subcommands.Add(demo);
 
+        // secrets rotate: re-encrypt with the active key, so old keys can leave the configuration
+        var secrets = new Command("secrets", "Encrypted secrets (bank accounts, wallets, PayPal client secrets).");
+        var rotate = new Command("rotate", "Re-encrypt every secret not under Remit:Encryption:ActiveKeyId; prints the counts.") { json };
+        rotate.SetAction((r, ct) => WithDb(async (db, configuration) =>
+        {
+            var box = Security.SecretBox.FromConfiguration(configuration,
+                configuration["Remit:Encryption:DevKeyFile"] ?? Security.SecretsSetup.DefaultDevKeyFile, Console.Error.WriteLine);
+            var result = await Security.SecretRotation.RotateAsync(db, box, ct);
+            Print(stdout, r.GetValue(json), $"{result.Affiliates}\n{result.Payouts}\n{result.Programs}",
+                new { affiliates = result.Affiliates, payouts = result.Payouts, programs = result.Programs, active_key_id = box.ActiveKeyId });
+        }));
+        secrets.Subcommands.Add(rotate);
+        root.Subcommands.Add(secrets);
+
         return await root.Parse(args).InvokeAsync();
     }
 
@@ -126,7 +140,9 @@ public static class RemitCli
         stdout.WriteLine(json ? JsonSerializer.Serialize(structured) : plain);
 
     /// <summary>Runs one command against the configured database; a refused input is exit code 2 with the reason.</summary>
-    private static async Task<int> WithDb(Func<RemitDb, Task> action)
+    private static Task<int> WithDb(Func<RemitDb, Task> action) => WithDb((db, _) => action(db));
+
+    private static async Task<int> WithDb(Func<RemitDb, IConfiguration, Task> action)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
@@ -137,7 +153,7 @@ public static class RemitCli
         try
         {
             await Database.MigrateAsync(db);
-            await action(db);
+            await action(db, host.Services.GetRequiredService<IConfiguration>());
             return 0;
         }
         catch (ProgramAdmin.AdminException e)

@@ -41,7 +41,7 @@ public static class CommissionsApi
     {
         var v = new Validation();
         var paging = Paging.Parse(http.Request, v);
-        var affiliateId = QueryParams.Id(http.Request, "affiliate_id", v);
+        var affiliateId = QueryParams.Id(http.Request.Query, "affiliate_id", v);
         var status = QueryParams.OneOf(http.Request, "status", CommissionStatus.All, v, many: false);
         if (affiliateId is { } aid && !await db.Affiliates.AnyAsync(a => a.Id == aid, ct)) return ApiError.NotFound("Affiliate not found.");
         if (!v.IsValid) return v.ToError();

@@ -28,6 +28,7 @@ public abstract class RemitDb(DbContextOptions options) : DbContext(options)
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<DashboardUser> Users => Set<DashboardUser>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<Batches.PayoutBatch> PayoutBatches => Set<Batches.PayoutBatch>();
 
     /// <summary>The program this unit of work acts for.</summary>
     public Task<AffiliateProgram> CurrentProgramAsync(CancellationToken ct) =>
@@ -44,6 +45,7 @@ public abstract class RemitDb(DbContextOptions options) : DbContext(options)
         modelBuilder.Entity<ApiToken>().HasQueryFilter(e => e.ProgramId == ProgramId);
         modelBuilder.Entity<DashboardUser>().HasQueryFilter(e => e.ProgramId == ProgramId);
         modelBuilder.Entity<AuditEvent>().HasQueryFilter(e => e.ProgramId == ProgramId);
+        modelBuilder.Entity<Batches.PayoutBatch>().HasQueryFilter(e => e.ProgramId == ProgramId);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

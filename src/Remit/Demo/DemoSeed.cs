@@ -30,7 +30,7 @@ public static class DemoSeed
         ("김민준", "minjun@example.kr", "KR"), ("Olivia Brown", "olivia@example.com", "US"),
     ];
 
-    public static async Task<DemoLogin?> SeedIfEmptyAsync(RemitDb db, DateTime now, CancellationToken ct = default)
+    public static async Task<DemoLogin?> SeedIfEmptyAsync(RemitDb db, Security.SecretBox secrets, DateTime now, CancellationToken ct = default)
     {
         if (await db.Programs.AnyAsync(ct)) return null;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -51,8 +51,11 @@ public static class DemoSeed
             a.RefreshSearchText();
             affiliates.Add(a);
         }
+        // One affiliate is paid by ACH, so a bank batch and its NACHA file can be tried on the demo (a test account).
         affiliates[1].PayoutMethod = PayoutMethods.Bank;
         affiliates[1].PayPalEmail = null;
+        affiliates[1].Account = PayoutAccount.Bank(affiliates[1].Name, HolderTypes.Individual, "021000021", AccountTypes.Checking,
+            secrets.Encrypt("000123456789"), "6789");
         db.Affiliates.AddRange(affiliates);
         await db.SaveChangesAsync(ct);
 
@@ -78,7 +81,7 @@ public static class DemoSeed
             var payout = new Payout
             {
                 ProgramId = program.Id, AffiliateId = affiliate.Id, AmountMinor = amount, Currency = program.Currency,
-                Method = affiliate.PayoutMethod, Destination = affiliate.Destination, Status = status,
+                Method = affiliate.PayoutMethod, Destination = affiliate.Destination, Account = affiliate.Account, Status = status,
                 Source = i % 5 == 0 ? PayoutSource.Request : PayoutSource.Schedule, CreatedAt = created,
                 ProcessingAt = status is PayoutStatus.Processing or PayoutStatus.Completed ? created.AddDays(1) : null,
                 CompletedAt = status == PayoutStatus.Completed ? completedAt : null,

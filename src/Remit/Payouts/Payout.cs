@@ -12,8 +12,15 @@ public sealed class Payout
     public long AmountMinor { get; set; }
     public required string Currency { get; set; }
     public string? Method { get; set; }
-    /// <summary>Where the money was sent, as it was when the payout was made: later edits do not rewrite history.</summary>
+    /// <summary>
+    /// Where the money was sent, as it was when the payout was made (later edits do not rewrite history), in the form
+    /// a person may see: a PayPal email, or an account's type and last four characters.
+    /// </summary>
     public string? Destination { get; set; }
+    /// <summary>The bank account or wallet it was sent to, copied from the affiliate at creation (number encrypted).</summary>
+    public Affiliates.PayoutAccount Account { get; set; } = Affiliates.PayoutAccount.None;
+    /// <summary>The batch that moved it to processing, if one did.</summary>
+    public long? BatchId { get; set; }
     public string Status { get; set; } = PayoutStatus.Pending;
     public string? Reference { get; set; }
     public string? Notes { get; set; }
@@ -26,6 +33,14 @@ public sealed class Payout
     public DateTime? ProcessingAt { get; set; }
     public DateTime? CompletedAt { get; set; }
     public DateTime? FailedAt { get; set; }
+    /// <summary>
+    /// Money that came back after completion (a bank return, a PayPal reversal): the payout stays completed and is
+    /// marked here; an adjustment commission owes the amount again.
+    /// </summary>
+    public DateTime? ReturnedAt { get; set; }
+    public DateOnly? ReturnDate { get; set; }
+    public string? ReturnCode { get; set; }
+    public string? ReturnReason { get; set; }
     public Affiliates.Affiliate? Affiliate { get; set; }
 }
 
@@ -82,6 +97,11 @@ internal sealed class PayoutConfiguration : IEntityTypeConfiguration<Payout>
         b.Property(p => p.Notes).HasMaxLength(2000);
         b.Property(p => p.FailureReason).HasMaxLength(2000);
         b.Property(p => p.Source).HasMaxLength(20);
+        b.Property(p => p.ReturnCode).HasMaxLength(20);
+        b.Property(p => p.ReturnReason).HasMaxLength(2000);
+        b.ComplexProperty(p => p.Account, Affiliates.PayoutAccount.Map);
+        b.HasOne<Batches.PayoutBatch>().WithMany().HasForeignKey(p => p.BatchId);
+        b.HasIndex(p => new { p.ProgramId, p.BatchId });
         b.HasOne<Programs.AffiliateProgram>().WithMany().HasForeignKey(p => p.ProgramId);
         b.HasOne(p => p.Affiliate).WithMany().HasForeignKey(p => p.AffiliateId);
         b.HasOne<Requests.PayoutRequest>().WithMany().HasForeignKey(p => p.RequestId);

@@ -29,6 +29,8 @@ public static class PayoutActions
         {
             ProgramId = program.Id, AffiliateId = affiliate.Id, Currency = program.Currency, Source = source,
             RequestId = requestId, Method = affiliate.PayoutMethod, Destination = affiliate.Destination, CreatedAt = now,
+            // The snapshot: the account (number still encrypted) as it is now; editing the affiliate later changes nothing here.
+            Account = affiliate.Account,
         };
         db.Payouts.Add(payout);
         await db.SaveChangesAsync(ct);
@@ -80,6 +82,8 @@ public static class PayoutActions
             return ApiError.Invalid("affiliate_id", "The affiliate is disabled.");
         if (affiliate.PayoutMethod is { } method && !Plans.Allows(program.Plan, method))
             return ApiError.Invalid("affiliate_id", $"The {program.Plan} plan does not include {method} payouts.");
+        if (affiliate.PayoutMethod is PayoutMethods.Bank or PayoutMethods.Crypto && affiliate.Account.Secret is null)
+            return ApiError.Invalid("affiliate_id", $"The affiliate has no {affiliate.PayoutMethod} details yet (PUT /v1/affiliates/{affiliate.Id}/payout-method).");
         return null;
     }
 
@@ -130,8 +134,79 @@ public static class PayoutActions
         var historyNotes = to == PayoutStatus.Failed ? Join(reason, notes) : Join(reference is null ? null : $"reference: {reference}", notes);
         db.AuditEvents.Add(actor.Record(payout.ProgramId, $"payout.{to}", "payout", payoutId, now, from, to, historyNotes));
         await db.SaveChangesAsync(ct);
+        // A batch's status follows its payouts, in the same transaction, whichever way the payout moved.
+        if (payout.BatchId is { } batchId) await Batches.BatchActions.RefreshStatusAsync(db, batchId, ct);
         await tx.CommitAsync(ct);
 
+        return Outcome<Payout>.Ok(await db.Payouts.AsNoTracking().SingleAsync(p => p.Id == payoutId, ct));
+    }
+
+    /// <summary>
+    /// Moves ALL the given pending payouts to processing into a batch, or none: one conditional UPDATE (only rows still
+    /// pending, of the method, in no batch), and the caller rolls back unless every id moved. Runs in the caller's
+    /// transaction; returns how many moved.
+    /// </summary>
+    public static async Task<int> MoveAllToProcessingAsync(RemitDb db, IReadOnlyCollection<long> ids, string method, long batchId,
+        Actor actor, DateTime now, CancellationToken ct)
+    {
+        // Batches take pending payouts only; the lifecycle table must allow that step, or nothing moves.
+        if (!PayoutLifecycle.CanMove(PayoutStatus.Pending, PayoutStatus.Processing)) return 0;
+        var moved = await db.Payouts
+            .Where(p => ids.Contains(p.Id) && p.Status == PayoutStatus.Pending && p.Method == method && p.BatchId == null)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(p => p.Status, PayoutStatus.Processing)
+                .SetProperty(p => p.ProcessingAt, now)
+                .SetProperty(p => p.BatchId, batchId), ct);
+        if (moved != ids.Count) return moved;
+        db.AuditEvents.AddRange(ids.Select(id => actor.Record(db.ProgramId, $"payout.{PayoutStatus.Processing}", "payout", id, now,
+            PayoutStatus.Pending, PayoutStatus.Processing, $"batch {batchId}")));
+        await db.SaveChangesAsync(ct);
+        return moved;
+    }
+
+    /// <summary>
+    /// Money that came back (a bank return code, a PayPal reversal). A processing payout never reached the affiliate:
+    /// it fails with the reason, through the lifecycle. A completed one stays completed (the lifecycle table has no
+    /// way back) and is marked returned, and an adjustment commission of the same amount owes the money again, so it
+    /// goes into the affiliate's next payout. Both in one transaction, guarded by a conditional update so a payout is
+    /// returned once. Any other status is 409.
+    /// </summary>
+    public static async Task<Outcome<Payout>> ReturnAsync(RemitDb db, long payoutId, string code, string reason, DateOnly date,
+        Actor actor, TimeProvider clock, CancellationToken ct)
+    {
+        var payout = await db.Payouts.AsNoTracking().SingleOrDefaultAsync(p => p.Id == payoutId, ct);
+        if (payout is null) return ApiError.NotFound("Payout not found.");
+        if (payout.Status == PayoutStatus.Processing)
+            return await TransitionAsync(db, payoutId, PayoutStatus.Failed, new TransitionInput(Reason: $"{code}: {reason}", Notes: $"returned {date:yyyy-MM-dd}"), actor, clock, ct);
+        if (payout.Status != PayoutStatus.Completed)
+            return ApiError.InvalidStatus($"Payout {payoutId} is {payout.Status}; only a processing or completed payout can be returned.");
+        if (payout.ReturnedAt is not null)
+            return ApiError.InvalidStatus($"Payout {payoutId} was already returned ({payout.ReturnCode}).");
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var marked = await db.Payouts.Where(p => p.Id == payoutId && p.Status == PayoutStatus.Completed && p.ReturnedAt == null)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(p => p.ReturnedAt, now)
+                .SetProperty(p => p.ReturnDate, date)
+                .SetProperty(p => p.ReturnCode, code)
+                .SetProperty(p => p.ReturnReason, reason), ct);
+        if (marked == 0) return ApiError.InvalidStatus($"Payout {payoutId} was already returned.");
+
+        var adjustment = new Commission
+        {
+            ProgramId = payout.ProgramId, AffiliateId = payout.AffiliateId, AmountMinor = payout.AmountMinor, Currency = payout.Currency,
+            Kind = CommissionKind.Adjustment, Description = $"Returned payout {payoutId}: {code} {reason}",
+            // Earned when the returned commissions were: they already served their hold, and a return is no new sale to
+            // wait on, so the money is payable again at once.
+            EarnedAt = payout.PeriodEnd ?? now, CreatedAt = now,
+        };
+        db.Commissions.Add(adjustment);
+        await db.SaveChangesAsync(ct);
+        db.AuditEvents.Add(actor.Record(payout.ProgramId, "payout.returned", "payout", payoutId, now, notes: $"{code}: {reason} ({date:yyyy-MM-dd}); adjustment commission {adjustment.Id}"));
+        db.AuditEvents.Add(actor.Record(payout.ProgramId, "commission.created", "commission", adjustment.Id, now, notes: $"adjustment for returned payout {payoutId}"));
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return Outcome<Payout>.Ok(await db.Payouts.AsNoTracking().SingleAsync(p => p.Id == payoutId, ct));
     }
 
@@ -149,7 +224,7 @@ public static class PayoutActions
         var clean = new TransitionInput(v.Text(input.Reference, "reference", 255), v.Text(input.Notes, "notes", 2000), v.Text(input.Reason, "reason", 2000));
         if (to == PayoutStatus.Completed && payout.Method == PayoutMethods.Crypto)
         {
-            var network = payout.Destination?.Split(':', 2)[0] ?? "";
+            var network = payout.Account.Network ?? "";
             if (clean.Reference is null)
                 v.Add("reference", "A crypto payout is completed with its transaction hash as reference.");
             else if (!Payments.CryptoAddress.IsValidTransactionHash(network, clean.Reference))

@@ -1,6 +1,5 @@
 using System.Text.Json.Serialization;
 using Remit.Api;
-using Remit.Programs;
 
 namespace Remit.Payouts;
 
@@ -12,26 +11,15 @@ public sealed record PayoutDto(
     long Id, long AffiliateId, AffiliateRef Affiliate, decimal Amount, string Currency, string? Method, string? Destination,
     string Status, string? Reference, string? Notes, string? FailureReason, string Source, long? RequestId,
     DateTime? PeriodStart, DateTime? PeriodEnd, DateTime CreatedAt, DateTime? ProcessingAt, DateTime? CompletedAt,
-    DateTime? FailedAt,
+    DateTime? FailedAt, long? BatchId, DateTime? ReturnedAt, DateOnly? ReturnDate, string? ReturnCode, string? ReturnReason,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? CommissionsCount = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<StatusChange>? StatusHistory = null)
 {
     public static PayoutDto From(Payout p, string affiliateName, string affiliateEmail) => new(
         p.Id, p.AffiliateId, new AffiliateRef(p.AffiliateId, affiliateName, affiliateEmail), Money.ToDecimal(p.AmountMinor, p.Currency),
-        p.Currency, p.Method, Mask(p.Method, p.Destination), p.Status, p.Reference, p.Notes, p.FailureReason, p.Source, p.RequestId,
-        p.PeriodStart, p.PeriodEnd, p.CreatedAt, p.ProcessingAt, p.CompletedAt, p.FailedAt);
-
-    /// <summary>
-    /// A PayPal email is what the merchant pays to by hand, so it is shown whole; bank accounts and wallets are
-    /// secrets and only their last four characters ever leave the server.
-    /// </summary>
-    public static string? Mask(string? method, string? destination) => method switch
-    {
-        null => null,
-        PayoutMethods.PayPal => destination,
-        _ when destination is { Length: > 4 } => "••••" + destination[^4..],
-        _ => destination,
-    };
+        p.Currency, p.Method, p.Destination, p.Status, p.Reference, p.Notes, p.FailureReason, p.Source, p.RequestId,
+        p.PeriodStart, p.PeriodEnd, p.CreatedAt, p.ProcessingAt, p.CompletedAt, p.FailedAt, p.BatchId, p.ReturnedAt, p.ReturnDate,
+        p.ReturnCode, p.ReturnReason);
 }
 
 /// <summary>A payout with its affiliate's name and email, as one database row.</summary>

@@ -14,7 +14,10 @@ public sealed record PayoutQuery(
 {
     public static readonly string[] Sorts = ["created_at", "completed_at", "amount", "id"];
 
-    public static PayoutQuery Parse(HttpRequest request, Validation v)
+    public static PayoutQuery Parse(HttpRequest request, Validation v) => Parse(request.Query, v);
+
+    /// <summary>The same filters from any query collection: a batch's "filter" object is read through here too.</summary>
+    public static PayoutQuery Parse(IQueryCollection request, Validation v)
     {
         var sort = QueryParams.Text(request, "sort") ?? "-created_at";
         if (!Sorts.Contains(sort.StartsWith('-') ? sort[1..] : sort))

@@ -30,6 +30,7 @@ public static class PayoutsApi
         group.MapPost("/{id:long}/processing", MarkProcessing).RequireAuthorization(Scopes.PayoutsWrite).Accepts<ProcessingBody>("application/json");
         group.MapPost("/{id:long}/complete", Complete).RequireAuthorization(Scopes.PayoutsWrite).Accepts<CompleteBody>("application/json");
         group.MapPost("/{id:long}/fail", Fail).RequireAuthorization(Scopes.PayoutsWrite).Accepts<FailBody>("application/json");
+        group.MapPost("/{id:long}/return", ReturnsApi.Return).RequireAuthorization(Scopes.PayoutsWrite).Accepts<ReturnBody>("application/json");
         group.MapPost("/bulk-processing", BulkProcessing).RequireAuthorization(Scopes.PayoutsWrite).Accepts<BulkBody>("application/json");
         group.MapPost("/bulk-complete", BulkComplete).RequireAuthorization(Scopes.PayoutsWrite).Accepts<BulkCompleteBody>("application/json");
         return app;

@@ -30,7 +30,7 @@ public static class StatementModelQuery
 
         return new StatementModel(
             program.Name, row.AffiliateName, row.AffiliateEmail, p.Id,
-            p.Method ?? "not set", PayoutDto.Mask(p.Method, p.Destination) ?? "—", p.Status, p.Currency, p.Reference,
+            p.Method ?? "not set", p.Destination ?? "—", p.Status, p.Currency, p.Reference,
             Stamp(p.CreatedAt), p.ProcessingAt is { } pa ? Stamp(pa) : null, p.CompletedAt is { } ca ? Stamp(ca) : null,
             p.FailedAt is { } fa ? Stamp(fa) : null,
             p.PeriodStart is { } ps ? Day(ps) : null, p.PeriodEnd is { } pe ? Day(pe) : null,

@@ -20,6 +20,11 @@ public sealed class AffiliateProgram
     public bool AutoCreatePayouts { get; set; }
     public int HoldDays { get; set; }
 
+    /// <summary>The merchant's originator details for NACHA files (GET/PUT /v1/settings/ach).</summary>
+    public Settings.AchSettings Ach { get; set; } = new();
+    /// <summary>The merchant's PayPal REST app (GET/PUT /v1/settings/paypal); the secret is stored encrypted.</summary>
+    public Settings.PayPalSettings PayPal { get; set; } = new();
+
     public DateTime CreatedAt { get; set; }
 
     public TimeZoneInfo TimeZoneInfo => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
@@ -40,6 +45,12 @@ public static class Plans
     };
 
     public static bool Allows(string plan, string method) => Methods(plan).Contains(method);
+
+    /// <summary>
+    /// Product.md's plan table: every plan pays PayPal by hand from the upload CSV; sending through the PayPal
+    /// Payouts API is basic and up.
+    /// </summary>
+    public static bool SendsPayPalByApi(string plan) => plan is Basic or Standard or Custom;
 }
 
 public static class PayoutMethods
@@ -59,5 +70,7 @@ internal sealed class AffiliateProgramConfiguration : IEntityTypeConfiguration<A
         b.Property(p => p.TimeZone).HasMaxLength(64);
         b.Property(p => p.PayoutFrequency).HasMaxLength(20);
         b.Ignore(p => p.TimeZoneInfo);
+        b.ComplexProperty(p => p.Ach, Settings.AchSettings.Map);
+        b.ComplexProperty(p => p.PayPal, Settings.PayPalSettings.Map);
     }
 }

@@ -18,6 +18,10 @@ public sealed class TestApp : WebApplicationFactory<Program>
 {
     public static readonly DateTimeOffset Start = new(2026, 3, 15, 12, 0, 0, TimeSpan.Zero);
 
+    /// <summary>The test key ring: explicit, so no test ever writes a development key file.</summary>
+    public const string KeyId = "test-1";
+    public static readonly string Key = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
+
     public FakeTimeProvider Clock { get; } = new(Start);
     public required TestDatabase Database { get; init; }
     public Dictionary<string, string?> Settings { get; } = new();
@@ -34,6 +38,8 @@ public sealed class TestApp : WebApplicationFactory<Program>
         builder.UseSetting("ConnectionStrings:Remit", Database.ConnectionString);
         builder.UseSetting("Remit:Database:Provider", TestDatabase.Provider);
         builder.UseSetting("Remit:Demo:Seed", "false");
+        builder.UseSetting($"Remit:Encryption:Keys:{KeyId}", Key);
+        builder.UseSetting("Remit:Encryption:ActiveKeyId", KeyId);
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         builder.ConfigureTestServices(services =>
         {
@@ -42,6 +48,8 @@ public sealed class TestApp : WebApplicationFactory<Program>
     }
 
     public RemitDb Db(long programId = 0) => Database.Open(programId);
+
+    public Remit.Security.SecretBox Secrets => Services.GetRequiredService<Remit.Security.SecretBox>();
 
     /// <summary>A new program (tenant) and a token for it with the given scopes (all by default).</summary>
     public async Task<Tenant> NewProgramAsync(string plan = Plans.Basic, string[]? scopes = null, string currency = "USD", string timeZone = "UTC", string name = "Acme")

@@ -13,7 +13,7 @@ public sealed class SeedExampleTests
     {
         var app = await TestApp.StartAsync();
         await using var db = app.Db();
-        var demo = await DemoSeed.SeedIfEmptyAsync(db, app.Clock.GetUtcNow().UtcDateTime);
+        var demo = await DemoSeed.SeedIfEmptyAsync(db, app.Secrets, app.Clock.GetUtcNow().UtcDateTime);
         return (app, app.ClientWith(demo!.Token));
     }
 
@@ -90,6 +90,6 @@ public sealed class SeedExampleTests
         var (app, _) = await DemoAsync();
         await using var __ = app;
         await using var db = app.Db();
-        Assert.Null(await DemoSeed.SeedIfEmptyAsync(db, app.Clock.GetUtcNow().UtcDateTime));
+        Assert.Null(await DemoSeed.SeedIfEmptyAsync(db, app.Secrets, app.Clock.GetUtcNow().UtcDateTime));
     }
 }

@@ -1,0 +1,96 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Remit.Api;
+using Remit.Data;
+using Remit.Payments;
+using Remit.Programs;
+using Remit.Security;
+
+namespace Remit.Affiliates;
+
+public sealed record BankBody(string? HolderName, string? HolderType, string? RoutingNumber, string? AccountNumber, string? AccountType);
+public sealed record CryptoBody(string? Network, string? Address);
+public sealed record PayoutMethodBody(string? PayoutMethod, string? PaypalEmail, BankBody? Bank, CryptoBody? Crypto);
+
+/// <summary>
+/// PUT /v1/affiliates/{id}/payout-method: where an affiliate is paid. Bank account numbers and wallet addresses are
+/// validated, encrypted before they reach the database, and never shown again beyond their last four characters.
+/// </summary>
+public sealed record MethodChoice(string Method, string? PaypalEmail, PayoutAccount Account);
+
+public static class PayoutMethodApi
+{
+    public const int MinAccountDigits = 4, MaxAccountDigits = Nacha.AccountNumberLength;
+
+    public static async Task<Results<Ok<DataEnvelope<AffiliateDto>>, ApiError>> Put(long id, HttpContext http, RemitDb db, SecretBox secrets,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var affiliate = await db.Affiliates.SingleOrDefaultAsync(a => a.Id == id, ct);
+        if (affiliate is null) return ApiError.NotFound("Affiliate not found.");
+        var (body, error) = await Body.ReadAsync<PayoutMethodBody>(http.Request);
+        if (error is not null) return error;
+        var program = await db.CurrentProgramAsync(ct);
+        var outcome = Validate(body ?? new PayoutMethodBody(null, null, null, null), program, secrets);
+        if (outcome.Error is not null) return outcome.Error;
+
+        var (method, paypal, account) = outcome.Value!;
+        affiliate.PayoutMethod = method;
+        affiliate.PayPalEmail = paypal;
+        affiliate.Account = account;
+        // The label is the masked form, so the trail records which account without holding the number.
+        db.AuditEvents.Add(http.Actor().Record(program.Id, "affiliate.payout_method.updated", "affiliate", id, clock.GetUtcNow().UtcDateTime,
+            notes: $"{method}: {affiliate.Destination}"));
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(new DataEnvelope<AffiliateDto>((await AffiliatesApi.FindAsync(db, id, clock, ct))!));
+    }
+
+    public static Outcome<MethodChoice> Validate(PayoutMethodBody body, AffiliateProgram program, SecretBox secrets)
+    {
+        var v = new Validation();
+        var method = body.PayoutMethod;
+        if (method is null) return ApiError.Invalid("payout_method", $"payout_method is required: one of {string.Join(", ", PayoutMethods.All)}.");
+        if (!PayoutMethods.All.Contains(method)) return ApiError.Invalid("payout_method", $"payout_method must be one of {string.Join(", ", PayoutMethods.All)}.");
+        if (!Plans.Allows(program.Plan, method))
+            return ApiError.Invalid("payout_method", $"The {program.Plan} plan does not include {method} payouts (it has: {string.Join(", ", Plans.Methods(program.Plan))}).");
+        if (method != PayoutMethods.PayPal && body.PaypalEmail is not null) v.Add("paypal_email", "paypal_email goes only with payout_method paypal.");
+        if (method != PayoutMethods.Bank && body.Bank is not null) v.Add("bank", "bank goes only with payout_method bank.");
+        if (method != PayoutMethods.Crypto && body.Crypto is not null) v.Add("crypto", "crypto goes only with payout_method crypto.");
+
+        switch (method)
+        {
+            case PayoutMethods.PayPal:
+                var email = v.Text(body.PaypalEmail, "paypal_email", 320, required: true);
+                if (email is not null && !AffiliatesApi.IsEmail(email)) v.Add("paypal_email", "paypal_email is not a valid email address.");
+                return v.IsValid ? Outcome<MethodChoice>.Ok(new(method, email, PayoutAccount.None)) : v.ToError();
+
+            case PayoutMethods.Bank:
+                if (body.Bank is not { } bank) return ApiError.Invalid("bank", "bank is required: holder_name, holder_type, routing_number, account_number, account_type.");
+                var holder = v.Text(bank.HolderName, "bank.holder_name", 200, required: true);
+                // The NACHA entry carries the name in ASCII; a name with nothing writable would reach the bank blank.
+                if (holder is not null && Nacha.ToAchText(holder, Nacha.HolderNameLength).Length == 0)
+                    v.Add("bank.holder_name", "bank.holder_name needs Latin letters or digits: bank files carry names in ASCII.");
+                if (!HolderTypes.All.Contains(bank.HolderType ?? "")) v.Add("bank.holder_type", "bank.holder_type must be individual or business.");
+                if (!AbaRouting.IsValid(bank.RoutingNumber))
+                    v.Add("bank.routing_number", "bank.routing_number is not a valid ABA routing number (9 digits with a 3-7-1 check digit).");
+                var number = bank.AccountNumber?.Trim();
+                if (number is null || number.Length is < MinAccountDigits or > MaxAccountDigits || !number.All(char.IsAsciiDigit))
+                    v.Add("bank.account_number", $"bank.account_number must be {MinAccountDigits} to {MaxAccountDigits} digits.");
+                if (!AccountTypes.All.Contains(bank.AccountType ?? "")) v.Add("bank.account_type", "bank.account_type must be checking or savings.");
+                if (!v.IsValid) return v.ToError();
+                return Outcome<MethodChoice>.Ok(new(method, null, PayoutAccount.Bank(holder!, bank.HolderType!, bank.RoutingNumber!, bank.AccountType!,
+                    secrets.Encrypt(number!), PayoutAccount.LastFour(number!))));
+
+            default:
+                if (body.Crypto is not { } crypto) return ApiError.Invalid("crypto", "crypto is required: network and address.");
+                var address = crypto.Address?.Trim();
+                if (!CryptoAddress.IsSupportedNetwork(crypto.Network))
+                    v.Add("crypto.network", $"crypto.network must be one of {string.Join(", ", CryptoAddress.Networks)}.");
+                else if (!CryptoAddress.IsValidAddress(crypto.Network, address))
+                    v.Add("crypto.address", crypto.Network == CryptoAddress.Solana
+                        ? "crypto.address is not a Solana address (base58 of a 32-byte key)."
+                        : "crypto.address is not a valid EVM address (0x + 40 hex digits; mixed case must match its EIP-55 checksum).");
+                if (!v.IsValid) return v.ToError();
+                return Outcome<MethodChoice>.Ok(new(method, null, PayoutAccount.Crypto(crypto.Network!, secrets.Encrypt(address!), PayoutAccount.LastFour(address!))));
+        }
+    }
+}

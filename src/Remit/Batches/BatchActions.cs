@@ -1,0 +1,157 @@
+using Microsoft.EntityFrameworkCore;
+using Remit.Api;
+using Remit.Audit;
+using Remit.Data;
+using Remit.Payments;
+using Remit.Payouts;
+using Remit.Programs;
+
+namespace Remit.Batches;
+
+public sealed record BatchDto(
+    long Id, string Method, string Status, IReadOnlyList<long> PayoutIds, int Count, decimal Total, string Currency,
+    DateTime CreatedAt, string? ProviderBatchId, string SenderBatchId, DateTime? SentAt)
+{
+    public static BatchDto Of(PayoutBatch b, IReadOnlyList<long> payoutIds) => new(b.Id, b.Method, b.Status, payoutIds, b.Count,
+        Money.ToDecimal(b.TotalMinor, b.Currency), b.Currency, b.CreatedAt, b.ProviderBatchId, b.SenderBatchId, b.SentAt);
+}
+
+/// <summary>What a batch is made of: listed ids, or the payout list's filters.</summary>
+public sealed record BatchSelection(long[]? Ids, PayoutQuery? Filter);
+
+/// <summary>Making batches and completing them; the API and the dashboard both come here.</summary>
+public static class BatchActions
+{
+    /// <summary>PayPal takes at most 5,000 payments per uploaded file; one limit for every method keeps batches alike.</summary>
+    public const int MaxPayouts = PayPalUploadCsv.MaxRows;
+
+    /// <summary>Why a program cannot batch this method, or null: the plan must have it, and ACH and USDC move dollars.</summary>
+    public static ApiError? MethodProblem(AffiliateProgram program, string method)
+    {
+        if (!Plans.Allows(program.Plan, method))
+            return ApiError.Invalid("method", $"The {program.Plan} plan does not include {method} payouts (it has: {string.Join(", ", Plans.Methods(program.Plan))}).");
+        if (method is PayoutMethods.Bank or PayoutMethods.Crypto && program.Currency != "USD")
+            return ApiError.Invalid("method", $"{(method == PayoutMethods.Bank ? "ACH" : "USDC")} pays US dollars; this program pays in {program.Currency}.");
+        return null;
+    }
+
+    /// <summary>
+    /// Makes a batch of pending payouts of one method and moves them all to processing, or none of them: in one
+    /// transaction, with one conditional update whose row count must equal the number of payouts. Checks in the
+    /// contract's order: 404 (ids not in this program), 422 (method, plan, payouts of another method), 409 (not pending).
+    /// </summary>
+    public static async Task<Outcome<PayoutBatch>> CreateAsync(RemitDb db, string method, BatchSelection selection, Actor actor,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var program = await db.CurrentProgramAsync(ct);
+        long[] ids;
+        if (selection.Ids is { } listed)
+        {
+            var found = await db.Payouts.Where(p => listed.Contains(p.Id)).Select(p => new { p.Id, p.Status, p.Method }).ToListAsync(ct);
+            var missing = listed.Except(found.Select(p => p.Id)).ToList();
+            if (missing.Count > 0) return ApiError.NotFound($"Payouts not found: {Ids(missing)}.");
+            if (MethodProblem(program, method) is { } problem) return problem;
+            var otherMethod = found.Where(p => p.Method != method).Select(p => p.Id).ToList();
+            if (otherMethod.Count > 0)
+                return ApiError.Invalid("payout_ids", $"Payouts {Ids(otherMethod)} are not {method} payouts; a batch is of one method.");
+            var notPending = found.Where(p => p.Status != PayoutStatus.Pending).Select(p => p.Id).ToList();
+            if (notPending.Count > 0) return NotPending(notPending);
+            ids = [.. listed];
+        }
+        else
+        {
+            if (await selection.Filter!.CheckIdsAsync(db, ct) is { } notFound) return notFound;
+            if (MethodProblem(program, method) is { } problem) return problem;
+            ids = await selection.Filter.Apply(db.Payouts.Where(p => p.Status == PayoutStatus.Pending && p.Method == method), program)
+                .Select(p => p.Id).Take(MaxPayouts + 1).ToArrayAsync(ct);
+            if (ids.Length == 0) return ApiError.Invalid("filter", $"No pending {method} payouts match the filter.");
+            if (ids.Length > MaxPayouts) return ApiError.Invalid("filter", $"More than {MaxPayouts} payouts match the filter; a batch takes at most {MaxPayouts}.");
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var batch = new PayoutBatch { ProgramId = program.Id, Method = method, Currency = program.Currency, CreatedAt = now };
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.PayoutBatches.Add(batch);
+        await db.SaveChangesAsync(ct);
+        var moved = await PayoutActions.MoveAllToProcessingAsync(db, ids, method, batch.Id, actor, now, ct);
+        if (moved != ids.Length)
+        {
+            // Another request took some of them first: nothing of this batch stays.
+            await tx.RollbackAsync(ct);
+            db.ChangeTracker.Clear();
+            var taken = await db.Payouts.Where(p => ids.Contains(p.Id) && (p.Status != PayoutStatus.Pending || p.BatchId != null))
+                .Select(p => p.Id).OrderBy(id => id).ToListAsync(ct);
+            return NotPending(taken);
+        }
+        var totals = await db.Payouts.Where(p => p.BatchId == batch.Id)
+            .GroupBy(p => p.BatchId).Select(g => new { Count = g.Count(), Sum = g.Sum(p => p.AmountMinor) }).SingleAsync(ct);
+        batch.Count = totals.Count;
+        batch.TotalMinor = totals.Sum;
+        db.AuditEvents.Add(actor.Record(program.Id, "batch.created", "batch", batch.Id, now, null, BatchStatus.Open,
+            $"{method}: {totals.Count} payouts, {Money.Format(totals.Sum, program.Currency)} {program.Currency}"));
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return Outcome<PayoutBatch>.Ok(batch);
+    }
+
+    private static ApiError NotPending(IReadOnlyList<long> ids) =>
+        ApiError.InvalidStatus($"Payouts {Ids(ids)} are not pending; a batch takes pending payouts only. Nothing was moved.");
+
+    public static string Ids(IEnumerable<long> ids) => string.Join(", ", ids.Order());
+
+    /// <summary>
+    /// Re-derives the batch's status from its payouts, inside the caller's transaction. The batch row is locked first
+    /// so two payouts of one batch finishing at once are counted one after the other, never both against stale counts.
+    /// </summary>
+    public static async Task RefreshStatusAsync(RemitDb db, long batchId, CancellationToken ct)
+    {
+        await db.PayoutBatches.Where(b => b.Id == batchId).ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, b => b.Status), ct);
+        var counts = await db.Payouts.Where(p => p.BatchId == batchId).GroupBy(p => p.Status)
+            .Select(g => new { Status = g.Key, Count = g.Count() }).ToListAsync(ct);
+        int Count(string status) => counts.FirstOrDefault(c => c.Status == status)?.Count ?? 0;
+        var sent = await db.PayoutBatches.Where(b => b.Id == batchId).Select(b => b.ProviderBatchId != null).SingleAsync(ct);
+        var status = BatchStatus.Derive(sent, Count(PayoutStatus.Processing) + Count(PayoutStatus.Pending), Count(PayoutStatus.Completed), Count(PayoutStatus.Failed));
+        await db.PayoutBatches.Where(b => b.Id == batchId).ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, status), ct);
+    }
+
+    /// <summary>
+    /// A batch paid from its file: the merchant says it went out, and each processing payout completes through the
+    /// lifecycle. A crypto payout needs its transaction hash, valid for its network; all are checked before any moves.
+    /// </summary>
+    public static async Task<Outcome<PayoutBatch>> CompleteAsync(RemitDb db, long batchId, string? reference, string? notes,
+        IReadOnlyDictionary<long, string> references, Actor actor, TimeProvider clock, CancellationToken ct)
+    {
+        var batch = await db.PayoutBatches.AsNoTracking().SingleOrDefaultAsync(b => b.Id == batchId, ct);
+        if (batch is null) return ApiError.NotFound("Batch not found.");
+        var payouts = await db.Payouts.AsNoTracking().Where(p => p.BatchId == batchId)
+            .Select(p => new { p.Id, p.Status, p.Account.Network }).ToListAsync(ct);
+        var v = new Validation();
+        foreach (var id in references.Keys.Where(id => payouts.All(p => p.Id != id)))
+            v.Add($"references.{id}", $"Payout {id} is not in batch {batchId}.");
+        var processing = payouts.Where(p => p.Status == PayoutStatus.Processing).ToList();
+        if (batch.Method == PayoutMethods.Crypto)
+        {
+            var lacking = processing.Where(p => !CryptoAddress.IsValidTransactionHash(p.Network, references.GetValueOrDefault(p.Id, reference!))).Select(p => p.Id).ToList();
+            if (lacking.Count > 0)
+                v.Add("references", $"Payouts {Ids(lacking)} need a transaction hash valid for their network (EVM: 0x + 64 hex; Solana: a base58 signature).");
+        }
+        if (!v.IsValid) return v.ToError();
+        if (batch.ProviderBatchId is not null)
+            return ApiError.InvalidStatus($"Batch {batchId} was sent through the PayPal API; its payouts complete when PayPal reports them (sync or webhook).");
+        if (processing.Count == 0)
+            return ApiError.InvalidStatus($"Batch {batchId} is {batch.Status}; it has no processing payouts left to complete.");
+
+        foreach (var p in processing)
+        {
+            var input = new TransitionInput(references.GetValueOrDefault(p.Id, reference!), notes ?? $"batch {batchId}");
+            // A payout moved by someone else meanwhile (failed by hand) is left as it is; the batch completes the rest.
+            await PayoutActions.TransitionAsync(db, p.Id, PayoutStatus.Completed, input, actor, clock, ct);
+        }
+        db.AuditEvents.Add(actor.Record(batch.ProgramId, "batch.completed", "batch", batchId, clock.GetUtcNow().UtcDateTime, notes: reference));
+        await db.SaveChangesAsync(ct);
+        return Outcome<PayoutBatch>.Ok(await db.PayoutBatches.AsNoTracking().SingleAsync(b => b.Id == batchId, ct));
+    }
+
+    public static async Task<BatchDto> ToDtoAsync(RemitDb db, PayoutBatch batch, CancellationToken ct) =>
+        BatchDto.Of(batch, await db.Payouts.Where(p => p.BatchId == batch.Id).OrderBy(p => p.Id).Select(p => p.Id).ToListAsync(ct));
+}

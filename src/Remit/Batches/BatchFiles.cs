@@ -1,0 +1,92 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Remit.Affiliates;
+using Remit.Api;
+using Remit.Data;
+using Remit.Payments;
+using Remit.Payouts;
+using Remit.Programs;
+using Remit.Security;
+
+namespace Remit.Batches;
+
+public sealed record BatchFile(byte[] Content, string ContentType, string FileName);
+
+/// <summary>
+/// The file that pays a batch: NACHA for bank, PayPal's upload CSV for paypal, a USDC transfer list for crypto. The
+/// writers are pure (Payments/); this gathers their inputs. The file has the batch's payouts that are not failed (a
+/// failed payout's commissions are already owed again, so paying it from an old file would pay twice), and its dates
+/// come from the batch, so downloading it again gives the same bytes.
+/// </summary>
+public static class BatchFiles
+{
+    private const string FileIdModifiers = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+    public static async Task<Outcome<BatchFile>> BuildAsync(RemitDb db, SecretBox secrets, PayoutBatch batch, CancellationToken ct)
+    {
+        var program = await db.CurrentProgramAsync(ct);
+        var payouts = await db.Payouts.AsNoTracking().Where(p => p.BatchId == batch.Id && p.Status != PayoutStatus.Failed)
+            .OrderBy(p => p.Id).ToListAsync(ct);
+        if (payouts.Count == 0) return ApiError.InvalidStatus($"Every payout of batch {batch.Id} failed; there is nothing to pay.");
+        return batch.Method switch
+        {
+            PayoutMethods.Bank => Nacha(program, batch, payouts, secrets),
+            PayoutMethods.PayPal => Outcome<BatchFile>.Ok(PayPal(program, batch, payouts)),
+            _ => Outcome<BatchFile>.Ok(new BatchFile(UsdcTransferCsv.Write(payouts.Select(p =>
+                new UsdcTransfer(p.Account.Network!, secrets.Decrypt(p.Account.Secret!), p.AmountMinor, Id(p))).ToList()),
+                "text/csv", $"remit-{batch.Id}-usdc.csv")),
+        };
+    }
+
+    private static Outcome<BatchFile> Nacha(AffiliateProgram program, PayoutBatch batch, List<Payout> payouts, SecretBox secrets)
+    {
+        var ach = program.Ach;
+        var missing = ach.Missing().ToList();
+        if (missing.Count > 0)
+            return new ApiError(422, ErrorCodes.Validation, $"The ACH settings are incomplete: set {string.Join(", ", missing)} with PUT /v1/settings/ach.",
+                missing.Select(f => new ErrorDetail(f, $"{f} is required for a NACHA file.")).ToList());
+        var created = TimeZoneInfo.ConvertTimeFromUtc(batch.CreatedAt, program.TimeZoneInfo);
+        var createdDay = DateOnly.FromDateTime(created);
+        var header = new NachaFileHeader
+        {
+            ImmediateDestination = ach.ImmediateDestination!, ImmediateDestinationName = ach.ImmediateDestinationName ?? "",
+            ImmediateOrigin = ach.ImmediateOrigin!, ImmediateOriginName = ach.ImmediateOriginName ?? "",
+            CreationDate = createdDay, CreationTime = TimeOnly.FromDateTime(created),
+            // Banks tell apart files sent the same day by this letter; taking it from the batch id keeps it stable per batch.
+            FileIdModifier = FileIdModifiers[(int)((batch.Id - 1) % FileIdModifiers.Length)],
+            ReferenceCode = batch.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) is { Length: <= 8 } r ? r : "",
+        };
+        var originator = new NachaOriginator
+        {
+            OdfiRouting = ach.OdfiRouting!, CompanyName = ach.CompanyName!, CompanyId = ach.CompanyId!,
+            EntryDescription = ach.EntryDescription ?? Settings.AchSettings.DefaultEntryDescription,
+            EffectiveEntryDate = NextWeekday(createdDay),
+        };
+        var credits = payouts.Select(p => new NachaCredit
+        {
+            PayoutId = Id(p), HolderName = p.Account.HolderName!, RoutingNumber = p.Account.RoutingNumber!,
+            HolderType = p.Account.HolderType == HolderTypes.Business ? NachaHolderType.Business : NachaHolderType.Individual,
+            AccountType = p.Account.AccountType == AccountTypes.Savings ? NachaAccountType.Savings : NachaAccountType.Checking,
+            AccountNumber = secrets.Decrypt(p.Account.Secret!), AmountCents = p.AmountMinor,
+        }).ToList();
+        return Outcome<BatchFile>.Ok(new BatchFile(Payments.Nacha.WriteBytes(header, originator, credits), "text/plain", $"remit-{batch.Id}.ach"));
+    }
+
+    private static BatchFile PayPal(AffiliateProgram program, PayoutBatch batch, List<Payout> payouts)
+    {
+        var text = new StringWriter { NewLine = "\r\n" };
+        PayPalUploadCsv.Write(text, program.Currency, Money.Exponent(program.Currency),
+            payouts.Select(p => new PayPalUploadItem(p.Destination!, p.AmountMinor, Id(p), $"{program.Name}: payout {p.Id}")).ToList());
+        return new BatchFile(new UTF8Encoding(false).GetBytes(text.ToString()), "text/csv", $"remit-{batch.Id}-paypal.csv");
+    }
+
+    // ACH credits settle on a banking day; the next weekday is the earliest a file made today can ask for.
+    private static DateOnly NextWeekday(DateOnly day)
+    {
+        var next = day.AddDays(1);
+        while (next.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday) next = next.AddDays(1);
+        return next;
+    }
+
+    private static string Id(Payout p) => p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}

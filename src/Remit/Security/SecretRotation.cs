@@ -1,0 +1,47 @@
+using Microsoft.EntityFrameworkCore;
+using Remit.Data;
+
+namespace Remit.Security;
+
+/// <summary>
+/// `remit secrets rotate`: re-encrypts every stored secret that is not under the active key, so an old key can be
+/// removed from the configuration afterwards. Safe to run again (rows already under the active key are skipped) and
+/// while Remit serves (each chunk is its own short transaction).
+/// </summary>
+public static class SecretRotation
+{
+    private const int Chunk = 500;
+
+    public sealed record Result(int Affiliates, int Payouts, int Programs);
+
+    public static async Task<Result> RotateAsync(RemitDb db, SecretBox secrets, CancellationToken ct = default)
+    {
+        var prefix = $"{SecretBox.Prefix}{secrets.ActiveKeyId}:";
+        var affiliates = 0;
+        while (true)
+        {
+            var rows = await db.Affiliates.IgnoreQueryFilters()
+                .Where(a => a.Account.Secret != null && !a.Account.Secret.StartsWith(prefix)).OrderBy(a => a.Id).Take(Chunk).ToListAsync(ct);
+            if (rows.Count == 0) break;
+            foreach (var a in rows) a.Account = a.Account with { Secret = secrets.Encrypt(secrets.Decrypt(a.Account.Secret!)) };
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+            affiliates += rows.Count;
+        }
+        var payouts = 0;
+        while (true)
+        {
+            var rows = await db.Payouts.IgnoreQueryFilters()
+                .Where(p => p.Account.Secret != null && !p.Account.Secret.StartsWith(prefix)).OrderBy(p => p.Id).Take(Chunk).ToListAsync(ct);
+            if (rows.Count == 0) break;
+            foreach (var p in rows) p.Account = p.Account with { Secret = secrets.Encrypt(secrets.Decrypt(p.Account.Secret!)) };
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+            payouts += rows.Count;
+        }
+        var programs = await db.Programs.Where(p => p.PayPal.ClientSecret != null && !p.PayPal.ClientSecret.StartsWith(prefix)).ToListAsync(ct);
+        foreach (var p in programs) p.PayPal = p.PayPal with { ClientSecret = secrets.Encrypt(secrets.Decrypt(p.PayPal.ClientSecret!)) };
+        await db.SaveChangesAsync(ct);
+        return new Result(affiliates, payouts, programs.Count);
+    }
+}
