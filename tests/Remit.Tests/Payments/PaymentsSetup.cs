@@ -34,7 +34,7 @@ internal static class PaymentsSetup
     }
 
     /// <summary>A pending payout of the amount for a new affiliate paid by the given method.</summary>
-    public static async Task<long> PendingPayoutAsync(this Tenant t, object? method, decimal amount = 100m, string name = "Ada Lovelace")
+    public static async Task<long> MethodPayoutAsync(this Tenant t, object? method, decimal amount = 100m, string name = "Ada Lovelace")
     {
         var affiliate = await t.AffiliateWithAsync(method, name);
         await t.CommissionAsync(affiliate, amount);
