@@ -76,7 +76,9 @@ public sealed class PayPalPayouts(RemitDb db, PayPalClient client, SecretBox sec
         }
         catch (Exception e) when (e is PayPalException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
         {
-            // Nothing recorded as sent: a later send repeats the same sender_batch_id, which PayPal will not pay twice.
+            // Refused (PayPalException: nothing paid) or unknown after the client's retries (the others): nothing is
+            // recorded as sent, and a later send repeats the same sender_batch_id, which PayPal will not pay twice —
+            // the client then reads back the batch that first request made.
             await ReleaseClaimAsync(batchId, ct);
             return ProviderProblem($"PayPal did not accept batch {batchId}: {e.Message}");
         }
@@ -131,7 +133,7 @@ public sealed class PayPalPayouts(RemitDb db, PayPalClient client, SecretBox sec
         {
             item = PayPalClient.ParseWebhook(body);
         }
-        catch (Exception e) when (e is PayPalException or System.Text.Json.JsonException)
+        catch (Exception e) when (e is FormatException or System.Text.Json.JsonException)
         {
             return ApiError.Invalid("body", "The body is not a PayPal webhook event.");
         }

@@ -45,6 +45,20 @@ public sealed class AuthTests
         { "POST", "/v1/payouts", Scopes.PayoutsWrite },
         { "GET", "/v1/payouts/requests/1", Scopes.PayoutsRead },
         { "POST", "/v1/payouts/requests", Scopes.PayoutsWrite },
+        // Money movement.
+        { "PUT", "/v1/affiliates/1/payout-method", Scopes.AffiliatesWrite },
+        { "GET", "/v1/settings/ach", Scopes.SettingsRead },
+        { "PUT", "/v1/settings/ach", Scopes.SettingsWrite },
+        { "GET", "/v1/settings/paypal", Scopes.SettingsRead },
+        { "PUT", "/v1/settings/paypal", Scopes.SettingsWrite },
+        { "GET", "/v1/payout-batches", Scopes.PayoutsRead },
+        { "GET", "/v1/payout-batches/1", Scopes.PayoutsRead },
+        { "GET", "/v1/payout-batches/1/file", Scopes.PayoutsRead },
+        { "POST", "/v1/payout-batches", Scopes.PayoutsWrite },
+        { "POST", "/v1/payout-batches/1/complete", Scopes.PayoutsWrite },
+        { "POST", "/v1/payout-batches/1/send", Scopes.PayoutsWrite },
+        { "POST", "/v1/payout-batches/1/sync", Scopes.PayoutsWrite },
+        { "POST", "/v1/payouts/1/return", Scopes.PayoutsWrite },
     };
 
     [Theory]
