@@ -143,9 +143,6 @@ public static class AffiliatesApi
             v.Add("payout_method", $"payout_method must be one of {string.Join(", ", PayoutMethods.All)}.");
         else if (body.PayoutMethod is not null && !Plans.Allows(program.Plan, body.PayoutMethod))
             v.Add("payout_method", $"The {program.Plan} plan does not include {body.PayoutMethod} payouts (it has: {string.Join(", ", Plans.Methods(program.Plan))}).");
-        // A bank account or wallet comes with details that must be validated and encrypted together: one endpoint does that.
-        if (body.PayoutMethod is PayoutMethods.Bank or PayoutMethods.Crypto && body.PayoutMethod != a.PayoutMethod && v.IsValid)
-            v.Add("payout_method", $"A {body.PayoutMethod} payout method is set with its details through PUT /v1/affiliates/{{id}}/payout-method.");
         var paypal = v.Text(body.PaypalEmail, "paypal_email", 320) ?? (body.PayoutMethod is null ? a.PayPalEmail : null);
         if (paypal is not null && !IsEmail(paypal)) v.Add("paypal_email", "paypal_email is not a valid email address.");
         if (method == PayoutMethods.PayPal && paypal is null) v.Add("paypal_email", "paypal_email is required for PayPal payouts.");
@@ -157,7 +154,9 @@ public static class AffiliatesApi
         if (body.Status is not null) a.Status = body.Status;
         a.PayoutMethod = method;
         a.PayPalEmail = method == PayoutMethods.PayPal ? paypal : null;
-        if (method is not (PayoutMethods.Bank or PayoutMethods.Crypto)) a.Account = PayoutAccount.None;
+        // An account belongs to the method it was given for; its details come through PUT .../payout-method, which
+        // validates and encrypts them together.
+        if (method != a.PayoutMethod) a.Account = PayoutAccount.None;
         a.RefreshSearchText();
         return null;
     }

@@ -47,13 +47,14 @@ public static class BatchActions
         long[] ids;
         if (selection.Ids is { } listed)
         {
-            var found = await db.Payouts.Where(p => listed.Contains(p.Id)).Select(p => new { p.Id, p.Status, p.Method }).ToListAsync(ct);
+            var found = await db.Payouts.Where(p => listed.Contains(p.Id)).Select(p => new { p.Id, p.Status, p.Method, HasAccount = p.Account.Secret != null }).ToListAsync(ct);
             var missing = listed.Except(found.Select(p => p.Id)).ToList();
             if (missing.Count > 0) return ApiError.NotFound($"Payouts not found: {Ids(missing)}.");
             if (MethodProblem(program, method) is { } problem) return problem;
             var otherMethod = found.Where(p => p.Method != method).Select(p => p.Id).ToList();
             if (otherMethod.Count > 0)
                 return ApiError.Invalid("payout_ids", $"Payouts {Ids(otherMethod)} are not {method} payouts; a batch is of one method.");
+            if (NeedsAccount(method) && found.Where(p => !p.HasAccount).Select(p => p.Id).ToList() is { Count: > 0 } bare) return NoAccount(method, bare);
             var notPending = found.Where(p => p.Status != PayoutStatus.Pending).Select(p => p.Id).ToList();
             if (notPending.Count > 0) return NotPending(notPending);
             ids = [.. listed];
@@ -66,6 +67,8 @@ public static class BatchActions
                 .Select(p => p.Id).Take(MaxPayouts + 1).ToArrayAsync(ct);
             if (ids.Length == 0) return ApiError.Invalid("filter", $"No pending {method} payouts match the filter.");
             if (ids.Length > MaxPayouts) return ApiError.Invalid("filter", $"More than {MaxPayouts} payouts match the filter; a batch takes at most {MaxPayouts}.");
+            if (NeedsAccount(method) && await db.Payouts.Where(p => ids.Contains(p.Id) && p.Account.Secret == null).Select(p => p.Id).ToListAsync(ct) is { Count: > 0 } bare)
+                return NoAccount(method, bare);
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
@@ -93,6 +96,13 @@ public static class BatchActions
         await tx.CommitAsync(ct);
         return Outcome<PayoutBatch>.Ok(batch);
     }
+
+    private static bool NeedsAccount(string method) => method is PayoutMethods.Bank or PayoutMethods.Crypto;
+
+    // A payout made while its affiliate had chosen bank or crypto without giving the details has nowhere to go: the merchant
+    // fails it, the affiliate's details are set, and the next payout carries them.
+    private static ApiError NoAccount(string method, IReadOnlyList<long> ids) => ApiError.Invalid("payout_ids",
+        $"Payouts {Ids(ids)} have no {method} details (the affiliate had none when they were made); fail them and pay a new payout once PUT /v1/affiliates/{{id}}/payout-method is done.");
 
     private static ApiError NotPending(IReadOnlyList<long> ids) =>
         ApiError.InvalidStatus($"Payouts {Ids(ids)} are not pending; a batch takes pending payouts only. Nothing was moved.");

@@ -36,6 +36,14 @@ public static class DemoSeed
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var program = await ProgramAdmin.CreateProgramAsync(db, "Demo Merchant", Plans.Basic, "USD", "UTC", now, ct);
         db.ProgramId = program.Id;
+        // Sample originator details (the ODFI and destination are the routing numbers of moov-io/ach's examples).
+        var tracked = await db.Programs.SingleAsync(p => p.Id == program.Id, ct);
+        tracked.Ach = new Settings.AchSettings
+        {
+            OdfiRouting = "121042882", CompanyName = "Demo Merchant", CompanyId = "1234567890", ImmediateDestination = "231380104",
+            ImmediateDestinationName = "Federal Reserve Bank", ImmediateOrigin = "121042882", ImmediateOriginName = "Demo Merchant Bank",
+        };
+        await db.SaveChangesAsync(ct);
         var password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(12)).Replace('+', 'x').Replace('/', 'y');
         var user = await ProgramAdmin.CreateUserAsync(db, program.Id, "admin@demo.remit.test", password, UserRoles.Admin, now, ct);
         var (_, token) = await ProgramAdmin.CreateTokenAsync(db, program.Id, "Demo token", Scopes.All, null, now, ct);
@@ -56,6 +64,11 @@ public static class DemoSeed
         affiliates[1].PayPalEmail = null;
         affiliates[1].Account = PayoutAccount.Bank(affiliates[1].Name, HolderTypes.Individual, "021000021", AccountTypes.Checking,
             secrets.Encrypt("000123456789"), "6789");
+        // ...and one with a pending payout (43), so a bank batch and its NACHA file work out of the box.
+        affiliates[7].PayoutMethod = PayoutMethods.Bank;
+        affiliates[7].PayPalEmail = null;
+        affiliates[7].Account = PayoutAccount.Bank(affiliates[7].Name, HolderTypes.Individual, "011000015", AccountTypes.Savings,
+            secrets.Encrypt("4455667788"), "7788");
         db.Affiliates.AddRange(affiliates);
         await db.SaveChangesAsync(ct);
 

@@ -82,8 +82,6 @@ public static class PayoutActions
             return ApiError.Invalid("affiliate_id", "The affiliate is disabled.");
         if (affiliate.PayoutMethod is { } method && !Plans.Allows(program.Plan, method))
             return ApiError.Invalid("affiliate_id", $"The {program.Plan} plan does not include {method} payouts.");
-        if (affiliate.PayoutMethod is PayoutMethods.Bank or PayoutMethods.Crypto && affiliate.Account.Secret is null)
-            return ApiError.Invalid("affiliate_id", $"The affiliate has no {affiliate.PayoutMethod} details yet (PUT /v1/affiliates/{affiliate.Id}/payout-method).");
         return null;
     }
 

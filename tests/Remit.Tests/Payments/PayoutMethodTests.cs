@@ -149,8 +149,29 @@ public sealed class PayoutMethodTests
         await Api.ErrorAsync(mixed, 422, "VALIDATION_ERROR");
         var network = await t.Http.PutAsJsonAsync($"/v1/affiliates/{affiliate}/payout-method", PaymentsSetup.Crypto("bitcoin"));
         Assert.Equal("crypto.network", (await Api.ErrorAsync(network, 422, "VALIDATION_ERROR"))["details"]![0]!["field"]!.GetValue<string>());
-        var patch = await t.Http.PatchAsJsonAsync($"/v1/affiliates/{affiliate}", new { payout_method = "bank" });
-        Assert.Contains("payout-method", (await Api.ErrorAsync(patch, 422, "VALIDATION_ERROR"))["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_payout_made_before_the_bank_details_were_given_cannot_be_batched()
+    {
+        await using var app = await TestApp.StartAsync();
+        var t = await app.NewProgramAsync("basic");
+        var affiliate = await t.AffiliateAsync();
+        // payout_method alone through PATCH (product.md's affiliate fields); the account comes through PUT .../payout-method.
+        var patched = (await Api.ExpectAsync(await t.Http.PatchAsJsonAsync($"/v1/affiliates/{affiliate}", new { payout_method = "bank" }), 200))["data"]!;
+        Assert.Null(patched["bank"]!["account_last4"]);
+        await t.CommissionAsync(affiliate, 10m);
+        var bare = await t.PayoutAsync(affiliate);
+        Assert.Null((await t.GetAsync($"/v1/payouts/{bare}"))["data"]!["destination"]);
+        var error = await Api.ErrorAsync(await t.Http.PostAsJsonAsync("/v1/payout-batches", new { method = "bank", payout_ids = new[] { bare } }), 422, "VALIDATION_ERROR");
+        Assert.Contains(bare.ToString(), error["message"]!.GetValue<string>());
+        await Api.ErrorAsync(await t.Http.PostAsJsonAsync("/v1/payout-batches", new { method = "bank", filter = new { } }), 422, "VALIDATION_ERROR");
+
+        await t.PostAsync($"/v1/payouts/{bare}/fail", new { reason = "No bank details" });
+        await t.SetMethodAsync(affiliate, PaymentsSetup.Bank("24681357"));
+        var next = await t.PayoutAsync(affiliate);
+        Assert.Equal("checking ••••1357", (await t.GetAsync($"/v1/payouts/{next}"))["data"]!["destination"]!.GetValue<string>());
+        await t.BatchAsync("bank", [next]);
     }
 
     [Fact]
