@@ -130,10 +130,13 @@ public static class Pipeline
         await next(http);
     });
 
-    /// <summary>Every failure leaves in the envelope; nothing of a stack trace ever reaches a client.</summary>
-    public static IApplicationBuilder UseApiErrors(this IApplicationBuilder app)
+    /// <summary>
+    /// Every API failure leaves in the envelope; nothing of a stack trace ever reaches a client. Only API paths:
+    /// the dashboard answers its errors in HTML. Runs after UseApiPrefix, so /api//v1/... counts as the API too.
+    /// </summary>
+    public static IApplicationBuilder UseApiErrors(this IApplicationBuilder app) => app.UseWhen(IsApi, api =>
     {
-        app.UseExceptionHandler(errorApp => errorApp.Run(http =>
+        api.UseExceptionHandler(errorApp => errorApp.Run(http =>
         {
             var error = http.Features.Get<IExceptionHandlerFeature>()?.Error;
             return error switch
@@ -143,7 +146,7 @@ public static class Pipeline
                 _ => ApiError.WriteAsync(http, 500, new(new(ErrorCodes.Internal, "Something went wrong on our side. It has been logged.", []))),
             };
         }));
-        app.UseStatusCodePages(context =>
+        api.UseStatusCodePages(context =>
         {
             var http = context.HttpContext;
             return http.Response.StatusCode switch
@@ -153,6 +156,5 @@ public static class Pipeline
                 _ => Task.CompletedTask,
             };
         });
-        return app;
-    }
+    });
 }
