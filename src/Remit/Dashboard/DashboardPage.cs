@@ -62,6 +62,13 @@ public static class Display
         ? TimeZoneInfo.ConvertTimeFromUtc(t, program.TimeZoneInfo).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
         : "—";
 
+    /// <summary>The smallest amount an input of this currency may step by: 0.01 for USD, 1 for JPY.</summary>
+    public static string Step(string currency) => Api.Money.Exponent(currency) switch
+    {
+        0 => "1",
+        var e => "0." + new string('0', e - 1) + "1",
+    };
+
     public static string Label(string? value) => value switch
     {
         null or "" => "—",
