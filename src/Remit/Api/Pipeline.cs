@@ -103,7 +103,18 @@ public static class Pipeline
         return next(http);
     });
 
-    public static bool IsApi(HttpContext http) => http.Request.Path.StartsWithSegments("/v1");
+    /// <summary>
+    /// The API's namespace is every version prefix (/v1, and /v2 … which do not exist yet and answer 404 in the
+    /// envelope); the rest of the site is the dashboard, which answers in HTML.
+    /// </summary>
+    public static bool IsApi(HttpContext http)
+    {
+        var path = http.Request.Path.Value ?? "";
+        if (path.Length < 3) return false;
+        var end = path.IndexOf('/', 1);
+        var segment = end < 0 ? path.AsSpan(1) : path.AsSpan(1, end - 1);
+        return segment.Length > 1 && segment[0] == 'v' && int.TryParse(segment[1..], NumberStyles.None, CultureInfo.InvariantCulture, out _);
+    }
 
     public static IApplicationBuilder UseApiRateLimits(this IApplicationBuilder app) => app.Use(async (http, next) =>
     {

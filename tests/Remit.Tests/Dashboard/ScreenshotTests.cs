@@ -18,7 +18,7 @@ public sealed class ScreenshotTests(BrowserFixture browser) : IClassFixture<Brow
         await using var site = await Site.StartAsync(browser, (width, height));
         await site.SignInAsync();
         var page = site.Page;
-        foreach (var (path, file) in new[] { ("/payouts", "payouts"), ("/payouts/37", "payout"), ("/settings", "settings") })
+        foreach (var (path, file) in new[] { ("/payouts", "payouts"), ("/payouts/42", "payout"), ("/settings", "settings") })
         {
             await page.GotoAsync(path);
             await Expect(page.Locator("h1")).ToBeVisibleAsync();
