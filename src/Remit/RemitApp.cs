@@ -1,6 +1,7 @@
 using Remit.Affiliates;
 using Remit.Api;
 using Remit.Commissions;
+using Remit.Dashboard;
 using Remit.Data;
 using Remit.Payouts;
 using Remit.Programs;
@@ -33,10 +34,13 @@ public static class RemitApp
         services.AddSingleton<RateLimits>();
         services.ConfigureHttpJsonOptions(o => Pipeline.ConfigureJson(o.SerializerOptions));
         services.AddOpenApi();
+        services.AddRemitDashboard();
 
         var app = builder.Build();
-        app.UseApiErrors();
         app.UseApiPrefix();
+        app.UseApiErrors();
+        app.UseDashboardErrors();
+        app.UseStaticFiles();
         app.UseRouting();
         app.UseAuthentication();
         app.UseApiRateLimits();
@@ -55,7 +59,7 @@ public static class RemitApp
         app.MapAffiliates();
         app.MapCommissions();
         app.MapSettings();
-        app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();
+        app.MapRemitDashboard();
         return app;
     }
 
