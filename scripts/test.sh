@@ -7,8 +7,9 @@ set -euo pipefail
 
 # Debian packages the tests need; add to this list. Installed only when missing.
 #   postgresql + postgresql-contrib: the server (pg_trgm is in it); chromium: Playwright tests;
-#   fontconfig + fonts: PDF text through Skia (droid-fallback covers CJK); poppler-utils: pdftoppm.
-DEB_PACKAGES="postgresql postgresql-contrib chromium fontconfig fonts-dejavu-core fonts-dejavu-extra fonts-droid-fallback poppler-utils"
+#   fontconfig + fonts: PDF text through Skia and the browser (droid-fallback covers Chinese and
+#   Japanese, nanum covers Korean Hangul); poppler-utils: pdftoppm.
+DEB_PACKAGES="postgresql postgresql-contrib chromium fontconfig fonts-dejavu-core fonts-dejavu-extra fonts-droid-fallback poppler-utils fonts-nanum"
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$PWD"

@@ -2,6 +2,7 @@ using Remit.Affiliates;
 using Remit.Api;
 using Remit.Batches;
 using Remit.Commissions;
+using Remit.Dashboard;
 using Remit.Data;
 using Remit.Payouts;
 using Remit.Programs;
@@ -39,10 +40,13 @@ public static class RemitApp
         services.Configure<PayPalOptions>(builder.Configuration.GetSection("Remit:PayPal"));
         services.AddHttpClient<Remit.Payments.PayPal.PayPalClient>();
         services.AddScoped<PayPalPayouts>();
+        services.AddRemitDashboard();
 
         var app = builder.Build();
-        app.UseApiErrors();
         app.UseApiPrefix();
+        app.UseApiErrors();
+        app.UseDashboardErrors();
+        app.UseStaticFiles();
         app.UseRouting();
         app.UseAuthentication();
         app.UseApiRateLimits();
@@ -63,7 +67,7 @@ public static class RemitApp
         app.MapSettings();
         app.MapPaymentSettings();
         app.MapBatches();
-        app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();
+        app.MapRemitDashboard();
         return app;
     }
 

@@ -97,17 +97,9 @@ public static class AffiliatesApi
     {
         var (body, error) = await Body.ReadAsync<AffiliateBody>(http.Request);
         if (error is not null) return error;
-        var program = await db.CurrentProgramAsync(ct);
-        var affiliate = new Affiliate { ProgramId = program.Id, Name = "", Email = "", CreatedAt = clock.GetUtcNow().UtcDateTime };
-        if (Apply(affiliate, body ?? new AffiliateBody(null, null, null, null, null, null), program, creating: true) is { } invalid) return invalid;
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
-        {
-            db.Affiliates.Add(affiliate);
-            await db.SaveChangesAsync(ct);
-            db.AuditEvents.Add(http.Actor().Record(program.Id, "affiliate.created", "affiliate", affiliate.Id, affiliate.CreatedAt));
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-        }
+        var outcome = await AffiliateActions.CreateAsync(db, body ?? new AffiliateBody(null, null, null, null, null, null), http.Actor(), clock, ct);
+        if (outcome.Error is not null) return outcome.Error;
+        var affiliate = outcome.Value!;
         var dto = await FindAsync(db, affiliate.Id, clock, ct);
         return TypedResults.Created($"/v1/affiliates/{affiliate.Id}", new DataEnvelope<AffiliateDto>(dto!));
     }
@@ -119,14 +111,32 @@ public static class AffiliatesApi
         var (body, error) = await Body.ReadAsync<AffiliateBody>(http.Request);
         if (error is not null) return error;
         var program = await db.CurrentProgramAsync(ct);
-        if (body is not null && Apply(affiliate, body, program, creating: false) is { } invalid) return invalid;
+        if (body is not null && AffiliateActions.Apply(affiliate, body, program, creating: false) is { } invalid) return invalid;
         db.AuditEvents.Add(http.Actor().Record(program.Id, "affiliate.updated", "affiliate", id, clock.GetUtcNow().UtcDateTime));
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(new DataEnvelope<AffiliateDto>((await FindAsync(db, id, clock, ct))!));
     }
+}
+
+/// <summary>Adding affiliates and checking their fields: shared by the API and the dashboard.</summary>
+public static class AffiliateActions
+{
+    public static async Task<Outcome<Affiliate>> CreateAsync(RemitDb db, AffiliateBody body, Audit.Actor actor, TimeProvider clock, CancellationToken ct)
+    {
+        var program = await db.CurrentProgramAsync(ct);
+        var affiliate = new Affiliate { ProgramId = program.Id, Name = "", Email = "", CreatedAt = clock.GetUtcNow().UtcDateTime };
+        if (Apply(affiliate, body, program, creating: true) is { } invalid) return invalid;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.Affiliates.Add(affiliate);
+        await db.SaveChangesAsync(ct);
+        db.AuditEvents.Add(actor.Record(program.Id, "affiliate.created", "affiliate", affiliate.Id, affiliate.CreatedAt));
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return Outcome<Affiliate>.Ok(affiliate);
+    }
 
     /// <summary>Validates the given fields against the affiliate as it will be, then applies them; all or nothing.</summary>
-    private static ApiError? Apply(Affiliate a, AffiliateBody body, AffiliateProgram program, bool creating)
+    public static ApiError? Apply(Affiliate a, AffiliateBody body, AffiliateProgram program, bool creating)
     {
         var v = new Validation();
         var name = v.Text(body.Name, "name", 200, required: creating);

@@ -60,7 +60,7 @@ public static class PayoutMethodApi
         {
             case PayoutMethods.PayPal:
                 var email = v.Text(body.PaypalEmail, "paypal_email", 320, required: true);
-                if (email is not null && !AffiliatesApi.IsEmail(email)) v.Add("paypal_email", "paypal_email is not a valid email address.");
+                if (email is not null && !AffiliateActions.IsEmail(email)) v.Add("paypal_email", "paypal_email is not a valid email address.");
                 return v.IsValid ? Outcome<MethodChoice>.Ok(new(method, email, PayoutAccount.None)) : v.ToError();
 
             case PayoutMethods.Bank:

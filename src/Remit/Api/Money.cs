@@ -52,5 +52,9 @@ public static class Money
     public static string Format(long minor, string currency) =>
         ToDecimal(minor, currency).ToString("N" + Exponent(currency), CultureInfo.InvariantCulture);
 
+    /// <summary>A decimal amount (as the stats give it) formatted like <see cref="Format(long, string)"/>.</summary>
+    public static string Format(decimal amount, string currency) =>
+        amount.ToString("N" + Exponent(currency), CultureInfo.InvariantCulture);
+
     private static decimal Pow10(int exponent) => exponent switch { 0 => 1m, 2 => 100m, 3 => 1000m, _ => throw new ArgumentOutOfRangeException(nameof(exponent)) };
 }

@@ -103,7 +103,18 @@ public static class Pipeline
         return next(http);
     });
 
-    public static bool IsApi(HttpContext http) => http.Request.Path.StartsWithSegments("/v1");
+    /// <summary>
+    /// The API's namespace is every version prefix (/v1, and /v2 … which do not exist yet and answer 404 in the
+    /// envelope); the rest of the site is the dashboard, which answers in HTML.
+    /// </summary>
+    public static bool IsApi(HttpContext http)
+    {
+        var path = http.Request.Path.Value ?? "";
+        if (path.Length < 3) return false;
+        var end = path.IndexOf('/', 1);
+        var segment = end < 0 ? path.AsSpan(1) : path.AsSpan(1, end - 1);
+        return segment.Length > 1 && segment[0] == 'v' && int.TryParse(segment[1..], NumberStyles.None, CultureInfo.InvariantCulture, out _);
+    }
 
     public static IApplicationBuilder UseApiRateLimits(this IApplicationBuilder app) => app.Use(async (http, next) =>
     {
@@ -130,10 +141,13 @@ public static class Pipeline
         await next(http);
     });
 
-    /// <summary>Every failure leaves in the envelope; nothing of a stack trace ever reaches a client.</summary>
-    public static IApplicationBuilder UseApiErrors(this IApplicationBuilder app)
+    /// <summary>
+    /// Every API failure leaves in the envelope; nothing of a stack trace ever reaches a client. Only API paths:
+    /// the dashboard answers its errors in HTML. Runs after UseApiPrefix, so /api//v1/... counts as the API too.
+    /// </summary>
+    public static IApplicationBuilder UseApiErrors(this IApplicationBuilder app) => app.UseWhen(IsApi, api =>
     {
-        app.UseExceptionHandler(errorApp => errorApp.Run(http =>
+        api.UseExceptionHandler(errorApp => errorApp.Run(http =>
         {
             var error = http.Features.Get<IExceptionHandlerFeature>()?.Error;
             return error switch
@@ -143,7 +157,7 @@ public static class Pipeline
                 _ => ApiError.WriteAsync(http, 500, new(new(ErrorCodes.Internal, "Something went wrong on our side. It has been logged.", []))),
             };
         }));
-        app.UseStatusCodePages(context =>
+        api.UseStatusCodePages(context =>
         {
             var http = context.HttpContext;
             return http.Response.StatusCode switch
@@ -153,6 +167,5 @@ public static class Pipeline
                 _ => Task.CompletedTask,
             };
         });
-        return app;
-    }
+    });
 }

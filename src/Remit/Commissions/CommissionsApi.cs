@@ -71,7 +71,32 @@ public static class CommissionsApi
     {
         var (body, error) = await Body.ReadAsync<CommissionBody>(http.Request);
         if (error is not null) return error;
-        body ??= new CommissionBody(null, null, null, null, null);
+        var outcome = await CommissionActions.CreateAsync(db, body ?? new CommissionBody(null, null, null, null, null), http.Actor(), clock, ct);
+        if (outcome.Error is not null) return outcome.Error;
+        var dto = await FindAsync(db, outcome.Value!.Id, clock, ct);
+        return TypedResults.Created($"/v1/commissions/{dto!.Id}", new DataEnvelope<CommissionDto>(dto));
+    }
+
+    public static async Task<Results<Ok<DataEnvelope<CommissionDto>>, ApiError>> Void(long id, HttpContext http, RemitDb db, TimeProvider clock, CancellationToken ct)
+    {
+        if (!await db.Commissions.AnyAsync(c => c.Id == id, ct)) return ApiError.NotFound("Commission not found.");
+        var now = clock.GetUtcNow().UtcDateTime;
+        // Conditional: a commission already claimed by a payout (or voided) is never voided, even under a race.
+        var voided = await db.Commissions.Where(c => c.Id == id && c.PayoutId == null && c.VoidedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.VoidedAt, now), ct);
+        if (voided == 0) return ApiError.InvalidStatus("The commission is already void or is in a payout.");
+        var programId = db.ProgramId;
+        db.AuditEvents.Add(http.Actor().Record(programId, "commission.voided", "commission", id, now, null, CommissionStatus.Void));
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(new DataEnvelope<CommissionDto>((await FindAsync(db, id, clock, ct))!));
+    }
+}
+
+/// <summary>Recording commissions: shared by the API and the dashboard.</summary>
+public static class CommissionActions
+{
+    public static async Task<Outcome<Commission>> CreateAsync(RemitDb db, CommissionBody body, Audit.Actor actor, TimeProvider clock, CancellationToken ct)
+    {
         var program = await db.CurrentProgramAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;
 
@@ -103,8 +128,9 @@ public static class CommissionsApi
             // Two requests raced with one reference: the unique index let one in; this one answers as a duplicate.
             return await Duplicate(db, reference, ct) ?? throw new InvalidOperationException("Commission insert failed.");
         }
-        var dto = await FindAsync(db, commission.Id, clock, ct);
-        return TypedResults.Created($"/v1/commissions/{commission.Id}", new DataEnvelope<CommissionDto>(dto!));
+        db.AuditEvents.Add(actor.Record(program.Id, "commission.created", "commission", commission.Id, now));
+        await db.SaveChangesAsync(ct);
+        return Outcome<Commission>.Ok(commission);
     }
 
     private static async Task<ApiError?> Duplicate(RemitDb db, string reference, CancellationToken ct)
@@ -112,19 +138,5 @@ public static class CommissionsApi
         var id = await db.Commissions.Where(c => c.Reference == reference).Select(c => (long?)c.Id).FirstOrDefaultAsync(ct);
         return id is null ? null : new ApiError(409, ErrorCodes.DuplicateReference,
             $"reference '{reference}' is already used by commission {id}.", [new("reference", $"Already used by commission {id}.")]);
-    }
-
-    public static async Task<Results<Ok<DataEnvelope<CommissionDto>>, ApiError>> Void(long id, HttpContext http, RemitDb db, TimeProvider clock, CancellationToken ct)
-    {
-        if (!await db.Commissions.AnyAsync(c => c.Id == id, ct)) return ApiError.NotFound("Commission not found.");
-        var now = clock.GetUtcNow().UtcDateTime;
-        // Conditional: a commission already claimed by a payout (or voided) is never voided, even under a race.
-        var voided = await db.Commissions.Where(c => c.Id == id && c.PayoutId == null && c.VoidedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.VoidedAt, now), ct);
-        if (voided == 0) return ApiError.InvalidStatus("The commission is already void or is in a payout.");
-        var programId = db.ProgramId;
-        db.AuditEvents.Add(http.Actor().Record(programId, "commission.voided", "commission", id, now, null, CommissionStatus.Void));
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(new DataEnvelope<CommissionDto>((await FindAsync(db, id, clock, ct))!));
     }
 }

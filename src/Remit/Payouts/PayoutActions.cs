@@ -11,6 +11,9 @@ namespace Remit.Payouts;
 /// <summary>What a transition asks for besides its target status.</summary>
 public sealed record TransitionInput(string? Reference = null, string? Notes = null, string? Reason = null);
 
+public sealed record BulkFailure(long Id, string Code, string Message);
+public sealed record BulkResult(IReadOnlyList<long> Succeeded, IReadOnlyList<BulkFailure> Failed);
+
 /// <summary>
 /// Creating payouts and moving them through the lifecycle. The API (single and bulk), request approval and the
 /// dashboard all come here, so the rules live once.
@@ -206,6 +209,35 @@ public static class PayoutActions
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return Outcome<Payout>.Ok(await db.Payouts.AsNoTracking().SingleAsync(p => p.Id == payoutId, ct));
+    }
+
+    public const int MaxBulk = 1000;
+
+    /// <summary>A bulk action names 1 to <see cref="MaxBulk"/> distinct positive payout ids.</summary>
+    public static long[] BulkIds(long[]? ids, Validation v)
+    {
+        if (ids is null || ids.Length == 0 || ids.Length > MaxBulk)
+            v.Add("ids", $"ids must list 1 to {MaxBulk} payout ids.");
+        else if (ids.Distinct().Count() != ids.Length)
+            v.Add("ids", "ids must not repeat an id.");
+        else if (ids.Any(id => id <= 0))
+            v.Add("ids", "ids must be positive integers.");
+        return ids ?? [];
+    }
+
+    /// <summary>Each id moves on its own, in its own transaction: one refusal never holds back the others.</summary>
+    public static async Task<BulkResult> BulkTransitionAsync(RemitDb db, long[] ids, string to, Func<long, TransitionInput> input,
+        Actor actor, TimeProvider clock, CancellationToken ct)
+    {
+        var succeeded = new List<long>();
+        var failed = new List<BulkFailure>();
+        foreach (var id in ids)
+        {
+            var outcome = await TransitionAsync(db, id, to, input(id), actor, clock, ct);
+            if (outcome.Error is { } e) failed.Add(new BulkFailure(id, e.Code, e.Value.Error.Message));
+            else succeeded.Add(id);
+        }
+        return new BulkResult(succeeded, failed);
     }
 
     private static string? Join(string? a, string? b) => (a, b) switch

@@ -10,14 +10,10 @@ public sealed record FailBody(string? Reason, string? Notes);
 public sealed record ProcessingBody(string? Notes, string? Reference);
 public sealed record BulkBody(long[]? Ids, string? Reference, string? Notes);
 public sealed record BulkCompleteBody(long[]? Ids, string? Reference, string? Notes, Dictionary<string, string>? References);
-public sealed record BulkFailure(long Id, string Code, string Message);
-public sealed record BulkResult(IReadOnlyList<long> Succeeded, IReadOnlyList<BulkFailure> Failed);
 public sealed record CreatePayoutBody(long? AffiliateId);
 
 public static class PayoutsApi
 {
-    public const int MaxBulk = 1000;
-
     public static IEndpointRouteBuilder MapPayouts(this IEndpointRouteBuilder app)
     {
         var group = app.MapApiGroup("/v1/payouts", "Payouts");
@@ -115,10 +111,10 @@ public static class PayoutsApi
         var (body, error) = await Body.ReadAsync<BulkBody>(http.Request);
         if (error is not null) return error;
         var v = new Validation();
-        var ids = ValidateIds(body?.Ids, v);
+        var ids = PayoutActions.BulkIds(body?.Ids, v);
         var input = new TransitionInput(v.Text(body?.Reference, "reference", 255), v.Text(body?.Notes, "notes", 2000));
         if (!v.IsValid) return v.ToError();
-        return TypedResults.Ok(new DataEnvelope<BulkResult>(await BulkAsync(db, clock, http, ids, PayoutStatus.Processing, _ => input, ct)));
+        return TypedResults.Ok(new DataEnvelope<BulkResult>(await PayoutActions.BulkTransitionAsync(db, ids, PayoutStatus.Processing, _ => input, http.Actor(), clock, ct)));
     }
 
     public static async Task<Results<Ok<DataEnvelope<BulkResult>>, ApiError>> BulkComplete(HttpContext http, RemitDb db, TimeProvider clock, CancellationToken ct)
@@ -126,7 +122,7 @@ public static class PayoutsApi
         var (body, error) = await Body.ReadAsync<BulkCompleteBody>(http.Request);
         if (error is not null) return error;
         var v = new Validation();
-        var ids = ValidateIds(body?.Ids, v);
+        var ids = PayoutActions.BulkIds(body?.Ids, v);
         var reference = v.Text(body?.Reference, "reference", 255);
         var notes = v.Text(body?.Notes, "notes", 2000);
         var references = new Dictionary<long, string>();
@@ -138,35 +134,8 @@ public static class PayoutsApi
                 references[id] = text;
         }
         if (!v.IsValid) return v.ToError();
-        return TypedResults.Ok(new DataEnvelope<BulkResult>(await BulkAsync(db, clock, http, ids, PayoutStatus.Completed,
-            id => new TransitionInput(references.GetValueOrDefault(id, reference!), notes), ct)));
-    }
-
-    private static long[] ValidateIds(long[]? ids, Validation v)
-    {
-        if (ids is null || ids.Length == 0 || ids.Length > MaxBulk)
-            v.Add("ids", $"ids must list 1 to {MaxBulk} payout ids.");
-        else if (ids.Distinct().Count() != ids.Length)
-            v.Add("ids", "ids must not repeat an id.");
-        else if (ids.Any(id => id <= 0))
-            v.Add("ids", "ids must be positive integers.");
-        return ids ?? [];
-    }
-
-    /// <summary>Each id moves on its own, in its own transaction: one refusal never holds back the others.</summary>
-    private static async Task<BulkResult> BulkAsync(RemitDb db, TimeProvider clock, HttpContext http, long[] ids, string to,
-        Func<long, TransitionInput> input, CancellationToken ct)
-    {
-        var succeeded = new List<long>();
-        var failed = new List<BulkFailure>();
-        var actor = http.Actor();
-        foreach (var id in ids)
-        {
-            var outcome = await PayoutActions.TransitionAsync(db, id, to, input(id), actor, clock, ct);
-            if (outcome.Error is { } e) failed.Add(new BulkFailure(id, e.Code, e.Value.Error.Message));
-            else succeeded.Add(id);
-        }
-        return new BulkResult(succeeded, failed);
+        return TypedResults.Ok(new DataEnvelope<BulkResult>(await PayoutActions.BulkTransitionAsync(db, ids, PayoutStatus.Completed,
+            id => new TransitionInput(references.GetValueOrDefault(id, reference!), notes), http.Actor(), clock, ct)));
     }
 
     public static async Task<Results<FileStreamHttpResult, ApiError>> Statement(long id, RemitDb db, TimeProvider clock, CancellationToken ct)

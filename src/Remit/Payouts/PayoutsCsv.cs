@@ -25,6 +25,13 @@ public static class PayoutsCsv
         var query = PayoutQuery.Parse(http.Request, v);
         if (await query.CheckIdsAsync(db, ct) is { } notFound) return notFound;
         if (!v.IsValid) return v.ToError();
+        await WriteResponseAsync(http, db, query, clock, ct);
+        return TypedResults.Empty;
+    }
+
+    /// <summary>The export as a download: the API's route and the dashboard's "Export CSV" both answer with this.</summary>
+    public static async Task WriteResponseAsync(HttpContext http, RemitDb db, PayoutQuery query, TimeProvider clock, CancellationToken ct)
+    {
         var program = await db.CurrentProgramAsync(ct);
         var today = TimeZoneInfo.ConvertTimeFromUtc(clock.GetUtcNow().UtcDateTime, program.TimeZoneInfo);
 
@@ -34,7 +41,6 @@ public static class PayoutsCsv
             .Select(p => new PayoutRow(p, p.Affiliate!.Name, p.Affiliate.Email))
             .AsAsyncEnumerable();
         await WriteAsync(rows, http.Response.Body, ct);
-        return TypedResults.Empty;
     }
 
     public static async Task WriteAsync(IAsyncEnumerable<PayoutRow> rows, Stream output, CancellationToken ct)

@@ -42,7 +42,7 @@ public static class ProgramAdmin
 
     /// <summary>Makes a token and returns its secret: the only time the secret exists outside the caller's hands.</summary>
     public static async Task<(ApiToken Token, string Secret)> CreateTokenAsync(RemitDb db, long programId, string name,
-        IEnumerable<string> scopes, int? expiresInDays, DateTime now, CancellationToken ct = default)
+        IEnumerable<string> scopes, int? expiresInDays, DateTime now, CancellationToken ct = default, Audit.Actor? actor = null)
     {
         await RequireProgram(db, programId, ct);
         var scopeList = scopes.Select(s => s.Trim()).Where(s => s.Length > 0).Distinct().ToList();
@@ -59,24 +59,34 @@ public static class ProgramAdmin
         };
         db.ApiTokens.Add(token);
         await db.SaveChangesAsync(ct);
+        if (actor is not null)
+        {
+            db.AuditEvents.Add(actor.Record(programId, "token.created", "api_token", token.Id, now, notes: token.Scopes));
+            await db.SaveChangesAsync(ct);
+        }
         return (token, secret);
     }
 
     public static Task<List<ApiToken>> ListTokensAsync(RemitDb db, long programId, CancellationToken ct = default) =>
         db.ApiTokens.IgnoreQueryFilters().AsNoTracking().Where(t => t.ProgramId == programId).OrderBy(t => t.Id).ToListAsync(ct);
 
-    public static async Task RevokeTokenAsync(RemitDb db, long programId, long tokenId, DateTime now, CancellationToken ct = default)
+    public static async Task RevokeTokenAsync(RemitDb db, long programId, long tokenId, DateTime now, CancellationToken ct = default, Audit.Actor? actor = null)
     {
         var revoked = await db.ApiTokens.IgnoreQueryFilters().Where(t => t.ProgramId == programId && t.Id == tokenId && t.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), ct);
         if (revoked == 0) throw new AdminException($"Program {programId} has no active token {tokenId}.");
+        if (actor is not null)
+        {
+            db.AuditEvents.Add(actor.Record(programId, "token.revoked", "api_token", tokenId, now));
+            await db.SaveChangesAsync(ct);
+        }
     }
 
     public static async Task<DashboardUser> CreateUserAsync(RemitDb db, long programId, string email, string password, string role, DateTime now, CancellationToken ct = default)
     {
         await RequireProgram(db, programId, ct);
         email = email.Trim().ToLowerInvariant();
-        if (!Affiliates.AffiliatesApi.IsEmail(email)) throw new AdminException("--email is not a valid email address.");
+        if (!Affiliates.AffiliateActions.IsEmail(email)) throw new AdminException("--email is not a valid email address.");
         if (!UserRoles.All.Contains(role)) throw new AdminException($"--role must be one of {string.Join(", ", UserRoles.All)}.");
         if (password.Length < 10) throw new AdminException("The password must be at least 10 characters.");
         if (await db.Users.IgnoreQueryFilters().AnyAsync(u => u.Email == email, ct)) throw new AdminException($"A user {email} already exists.");

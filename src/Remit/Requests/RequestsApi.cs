@@ -39,7 +39,11 @@ public static class RequestsApi
         return app;
     }
 
-    private static IQueryable<RequestRow> Rows(IQueryable<PayoutRequest> requests) =>
+    /// <summary>Pending first (they await action), then newest first: the order of the API's list and the dashboard's.</summary>
+    public static IOrderedQueryable<PayoutRequest> PendingFirst(IQueryable<PayoutRequest> requests) =>
+        requests.OrderBy(r => r.Status == RequestStatus.Pending ? 0 : 1).ThenByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id);
+
+    public static IQueryable<RequestRow> Rows(IQueryable<PayoutRequest> requests) =>
         requests.Select(r => new RequestRow(r, r.Affiliate!.Name, r.Affiliate.Email));
 
     public static async Task<Results<Ok<ListEnvelope<RequestDto>>, ApiError>> List(HttpContext http, RemitDb db, CancellationToken ct)
@@ -50,8 +54,7 @@ public static class RequestsApi
         if (!v.IsValid) return v.ToError();
         var requests = db.PayoutRequests.AsNoTracking();
         if (status is not null) requests = requests.Where(r => status.Contains(r.Status));
-        // Pending first (they await action), then newest first.
-        var rows = Rows(requests.OrderBy(r => r.Status == RequestStatus.Pending ? 0 : 1).ThenByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id));
+        var rows = Rows(PendingFirst(requests));
         return TypedResults.Ok(await paging.ApplyAsync(rows, r => r.ToDto(), http, ct));
     }
 

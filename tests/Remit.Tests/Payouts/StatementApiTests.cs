@@ -13,7 +13,7 @@ public sealed class StatementApiTests
     {
         await using var app = await TestApp.StartAsync();
         var t = await app.NewProgramAsync(name: "Δοκιμή Shop");
-        var affiliate = await t.AffiliateAsync("Дмитрий 山田太郎");
+        var affiliate = await t.AffiliateAsync("Дмитрий 山田太郎 김민준");
         await t.CommissionAsync(affiliate, 1234.56m, "ORD-ALPHA", new DateTime(2026, 2, 1, 10, 0, 0, DateTimeKind.Utc));
         await t.CommissionAsync(affiliate, 0.44m, "ORD-BETA", new DateTime(2026, 2, 2, 10, 0, 0, DateTimeKind.Utc));
         var payout = await t.PayoutAsync(affiliate);
@@ -31,6 +31,7 @@ public sealed class StatementApiTests
         Assert.Contains("Δοκιμή", text);
         Assert.Contains("Дмитрий", text);
         Assert.Contains("山田太郎", text);
+        Assert.Contains("김민준", text);
         Assert.Contains("ORD-ALPHA", text);
         Assert.Contains("ORD-BETA", text);
         Assert.Contains("1,234.56", text);

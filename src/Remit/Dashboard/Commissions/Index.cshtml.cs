@@ -1,0 +1,85 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Remit.Affiliates;
+using Remit.Api;
+using Remit.Commissions;
+using Remit.Data;
+
+namespace Remit.Dashboard.Commissions;
+
+/// <summary>Commissions with their derived status, filtered by affiliate or status, and a form to record one.</summary>
+public sealed class IndexModel(RemitDb db, TimeProvider clock) : DashboardPage
+{
+    // The form's affiliate list; a program with more affiliates picks one from the affiliates page instead.
+    private const int AffiliateChoices = 500;
+
+    public sealed record Row(CommissionDto Commission, string AffiliateName);
+    public sealed record Choice(long Id, string Name, string Email);
+    public sealed record AddForm(long? AffiliateId, string? Amount, string? Description, string? Reference, string? EarnedOn);
+
+    public ListEnvelope<Row> Table { get; private set; } = null!;
+    public IReadOnlyList<Choice> Affiliates { get; private set; } = [];
+    public long? AffiliateFilter { get; private set; }
+    public string? StatusFilter { get; private set; }
+    public AddForm Form { get; private set; } = new(null, null, null, null, null);
+
+    public async Task OnGetAsync([FromQuery(Name = "affiliate_id")] long? affiliateId, string? status, CancellationToken ct)
+    {
+        Form = Form with { AffiliateId = affiliateId };
+        await LoadAsync(affiliateId, status, ct);
+    }
+
+    public async Task<IActionResult> OnPostAddAsync([FromForm(Name = "affiliate_id")] long? affiliateId, string? amount, string? description,
+        string? reference, [FromForm(Name = "earned_at")] string? earnedOn, CancellationToken ct)
+    {
+        Form = new AddForm(affiliateId, amount, description, reference, earnedOn);
+        var v = new Validation();
+        decimal? parsedAmount = null;
+        if (!string.IsNullOrWhiteSpace(amount))
+        {
+            if (decimal.TryParse(amount.Trim(), NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var a)) parsedAmount = a;
+            else v.Add("amount", "amount must be a number such as 12.50.");
+        }
+        DateTime? earnedAt = null;
+        if (!string.IsNullOrWhiteSpace(earnedOn))
+        {
+            if (DateOnly.TryParseExact(earnedOn, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+                earnedAt = QueryParams.StartOfDayUtc(day, Program.TimeZoneInfo);
+            else v.Add("earned_at", "earned_at must be a date.");
+        }
+        var error = v.IsValid
+            ? (await CommissionActions.CreateAsync(db, new CommissionBody(affiliateId, parsedAmount, description, reference, earnedAt), Actor, clock, ct)).Error
+            : v.ToError();
+        if (error is null)
+        {
+            Flash = "Commission recorded.";
+            return LocalRedirect(affiliateId is { } id ? $"/commissions?affiliate_id={id}" : "/commissions");
+        }
+        Errors = error.Value.Error.Details.Count > 0 ? error.Value.Error.Details : [new ErrorDetail("affiliate_id", error.Value.Error.Message)];
+        Response.StatusCode = error.StatusCode;
+        await LoadAsync(null, null, ct);
+        return Page();
+    }
+
+    private async Task LoadAsync(long? affiliateId, string? status, CancellationToken ct)
+    {
+        var v = new Validation();
+        var paging = Paging.Parse(Request, v);
+        var cutoff = CommissionStatus.PayableCutoff(clock.GetUtcNow().UtcDateTime, Program.HoldDays);
+        AffiliateFilter = affiliateId;
+        StatusFilter = CommissionStatus.All.Contains(status) ? status : null;
+        var commissions = db.Commissions.AsNoTracking();
+        if (affiliateId is { } aid) commissions = commissions.Where(c => c.AffiliateId == aid);
+        if (StatusFilter is { } s) commissions = commissions.Where(CommissionStatus.Is(s, cutoff));
+        var rows = commissions.OrderByDescending(c => c.EarnedAt).ThenByDescending(c => c.Id)
+            .Select(c => new { Row = new CommissionRow(c, c.Payout != null ? c.Payout.Status : null), c.Affiliate!.Name });
+        Table = await paging.ApplyAsync(rows, r => new Row(r.Row.ToDto(cutoff), r.Name), HttpContext, ct);
+        Affiliates = await db.Affiliates.AsNoTracking().Where(a => a.Status == AffiliateStatus.Active || a.Id == affiliateId)
+            .OrderBy(a => a.Name).ThenBy(a => a.Id).Take(AffiliateChoices)
+            .Select(a => new Choice(a.Id, a.Name, a.Email)).ToListAsync(ct);
+        if (Form.AffiliateId is { } chosen && Affiliates.All(a => a.Id != chosen)
+            && await db.Affiliates.AsNoTracking().Where(a => a.Id == chosen).Select(a => new Choice(a.Id, a.Name, a.Email)).SingleOrDefaultAsync(ct) is { } extra)
+            Affiliates = [extra, .. Affiliates];
+    }
+}

@@ -1,0 +1,31 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Remit.Tests.Dashboard;
+
+/// <summary>
+/// The payouts page, a payout's page and the settings at a laptop's and a phone's width, written to
+/// test-output/screenshots/ for a person to look at; and at both widths nothing is wider than the screen.
+/// </summary>
+public sealed class ScreenshotTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    public static TheoryData<string, int, int> Widths => new() { { "laptop", 1366, 768 }, { "phone", 390, 844 } };
+
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public async Task Pages_fit_the_screen_and_are_captured(string name, int width, int height)
+    {
+        await using var site = await Site.StartAsync(browser, (width, height));
+        await site.SignInAsync();
+        var page = site.Page;
+        foreach (var (path, file) in new[] { ("/payouts", "payouts"), ("/payouts/42", "payout"), ("/settings", "settings") })
+        {
+            await page.GotoAsync(path);
+            await Expect(page.Locator("h1")).ToBeVisibleAsync();
+            var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
+            var widest = await page.EvaluateAsync<string>("() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 8).map(e => e.tagName + '.' + e.className + '#' + e.id + ':' + Math.round(e.getBoundingClientRect().right)).join(' | ')");
+            Assert.True(overflow <= 0, $"{path} is {overflow}px wider than the {name} screen: {widest}");
+            await site.ScreenshotAsync(file);
+        }
+    }
+}
