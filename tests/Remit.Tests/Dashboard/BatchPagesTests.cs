@@ -87,6 +87,16 @@ public sealed partial class BatchPagesTests(BrowserFixture browser) : IClassFixt
         // The metrics moved: 43 is no longer pending.
         await page.GotoAsync("/payouts");
         await Expect(Card(page, "pending-amount")).ToHaveTextAsync("1,000.00 USD");
+
+        // The bank confirmed: the batch is marked paid, its payout completed with the reference.
+        await page.GotoAsync($"/batches/{batchId}");
+        await page.GetByLabel("Reference").FillAsync("ACH-0315");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Mark completed" }).ClickAsync();
+        await Expect(page.Locator(".flash.ok")).ToContainTextAsync("marked paid");
+        await Expect(page.Locator("[data-batch-status]")).ToHaveTextAsync("Completed");
+        await Expect(page.Locator("tr[data-payout='43'] [data-reference]")).ToHaveTextAsync("ACH-0315");
+        await page.GotoAsync("/payouts");
+        await Expect(Card(page, "completed-this-month")).ToHaveTextAsync("3,650.00 USD");
         await page.GotoAsync("/batches");
         await Expect(page.Locator($"tr[data-batch='{batchId}']")).ToContainTextAsync("250.00 USD");
     }
