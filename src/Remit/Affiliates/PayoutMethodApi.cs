@@ -25,12 +25,21 @@ public static class PayoutMethodApi
     public static async Task<Results<Ok<DataEnvelope<AffiliateDto>>, ApiError>> Put(long id, HttpContext http, RemitDb db, SecretBox secrets,
         TimeProvider clock, CancellationToken ct)
     {
-        var affiliate = await db.Affiliates.SingleOrDefaultAsync(a => a.Id == id, ct);
-        if (affiliate is null) return ApiError.NotFound("Affiliate not found.");
+        if (!await db.Affiliates.AnyAsync(a => a.Id == id, ct)) return ApiError.NotFound("Affiliate not found.");
         var (body, error) = await Body.ReadAsync<PayoutMethodBody>(http.Request);
         if (error is not null) return error;
+        var outcome = await SetAsync(db, id, body ?? new PayoutMethodBody(null, null, null, null), http.Actor(), secrets, clock, ct);
+        return outcome.Error ?? (Results<Ok<DataEnvelope<AffiliateDto>>, ApiError>)TypedResults.Ok(new DataEnvelope<AffiliateDto>(outcome.Value!));
+    }
+
+    /// <summary>Validates, encrypts and saves an affiliate's payout details; the API and the dashboard both come here.</summary>
+    public static async Task<Outcome<AffiliateDto>> SetAsync(RemitDb db, long id, PayoutMethodBody body, Audit.Actor actor, SecretBox secrets,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var affiliate = await db.Affiliates.SingleOrDefaultAsync(a => a.Id == id, ct);
+        if (affiliate is null) return ApiError.NotFound("Affiliate not found.");
         var program = await db.CurrentProgramAsync(ct);
-        var outcome = Validate(body ?? new PayoutMethodBody(null, null, null, null), program, secrets);
+        var outcome = Validate(body, program, secrets);
         if (outcome.Error is not null) return outcome.Error;
 
         var (method, paypal, account) = outcome.Value!;
@@ -38,10 +47,10 @@ public static class PayoutMethodApi
         affiliate.PayPalEmail = paypal;
         affiliate.Account = account;
         // The label is the masked form, so the trail records which account without holding the number.
-        db.AuditEvents.Add(http.Actor().Record(program.Id, "affiliate.payout_method.updated", "affiliate", id, clock.GetUtcNow().UtcDateTime,
+        db.AuditEvents.Add(actor.Record(program.Id, "affiliate.payout_method.updated", "affiliate", id, clock.GetUtcNow().UtcDateTime,
             notes: $"{method}: {affiliate.Destination}"));
         await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(new DataEnvelope<AffiliateDto>((await AffiliatesApi.FindAsync(db, id, clock, ct))!));
+        return Outcome<AffiliateDto>.Ok((await AffiliatesApi.FindAsync(db, id, clock, ct))!);
     }
 
     public static Outcome<MethodChoice> Validate(PayoutMethodBody body, AffiliateProgram program, SecretBox secrets)

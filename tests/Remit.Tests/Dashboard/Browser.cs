@@ -54,9 +54,10 @@ public sealed class Site : IAsyncDisposable
     /// <summary>An API client with the demo program's all-scopes token, to check what the dashboard did.</summary>
     public HttpClient Api { get; private init; } = null!;
 
-    public static async Task<Site> StartAsync(BrowserFixture browser, (int Width, int Height)? viewport = null, bool javaScript = true)
+    public static async Task<Site> StartAsync(BrowserFixture browser, (int Width, int Height)? viewport = null, bool javaScript = true,
+        Action<TestApp>? configure = null)
     {
-        var app = await TestApp.StartAsync();
+        var app = await TestApp.StartAsync(configure);
         app.UseKestrel(0);
         app.StartServer();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -18,7 +19,10 @@ public sealed class ScreenshotTests(BrowserFixture browser) : IClassFixture<Brow
         await using var site = await Site.StartAsync(browser, (width, height));
         await site.SignInAsync();
         var page = site.Page;
-        foreach (var (path, file) in new[] { ("/payouts", "payouts"), ("/payouts/42", "payout"), ("/settings", "settings") })
+        var batch = await Remit.Tests.Infrastructure.Api.ExpectAsync(await site.Api.PostAsJsonAsync("/v1/payout-batches", new { method = "bank", payout_ids = new[] { 43 } }), 201);
+        var batchId = batch["data"]!["id"]!.GetValue<long>();
+        foreach (var (path, file) in new[] { ("/payouts", "payouts"), ("/payouts/42", "payout"), ("/settings", "settings"),
+            ($"/batches/{batchId}", "batch"), ("/batches", "batches"), ("/affiliates/8", "affiliate") })
         {
             await page.GotoAsync(path);
             await Expect(page.Locator("h1")).ToBeVisibleAsync();
