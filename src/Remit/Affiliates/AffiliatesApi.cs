@@ -151,8 +151,8 @@ public static class AffiliateActions
         var method = body.PayoutMethod ?? a.PayoutMethod;
         if (body.PayoutMethod is not null && !PayoutMethods.All.Contains(body.PayoutMethod))
             v.Add("payout_method", $"payout_method must be one of {string.Join(", ", PayoutMethods.All)}.");
-        else if (body.PayoutMethod is not null && !Plans.Allows(program.Plan, body.PayoutMethod))
-            v.Add("payout_method", $"The {program.Plan} plan does not include {body.PayoutMethod} payouts (it has: {string.Join(", ", Plans.Methods(program.Plan))}).");
+        else if (body.PayoutMethod is not null && Plans.Refusal(program.Plan, body.PayoutMethod) is { } refusal)
+            v.Add("payout_method", refusal);
         var paypal = v.Text(body.PaypalEmail, "paypal_email", 320) ?? (body.PayoutMethod is null ? a.PayPalEmail : null);
         if (paypal is not null && !IsEmail(paypal)) v.Add("paypal_email", "paypal_email is not a valid email address.");
         if (method == PayoutMethods.PayPal && paypal is null) v.Add("paypal_email", "paypal_email is required for PayPal payouts.");

@@ -59,8 +59,7 @@ public static class PayoutMethodApi
         var method = body.PayoutMethod;
         if (method is null) return ApiError.Invalid("payout_method", $"payout_method is required: one of {string.Join(", ", PayoutMethods.All)}.");
         if (!PayoutMethods.All.Contains(method)) return ApiError.Invalid("payout_method", $"payout_method must be one of {string.Join(", ", PayoutMethods.All)}.");
-        if (!Plans.Allows(program.Plan, method))
-            return ApiError.Invalid("payout_method", $"The {program.Plan} plan does not include {method} payouts (it has: {string.Join(", ", Plans.Methods(program.Plan))}).");
+        if (Plans.Refusal(program.Plan, method) is { } refusal) return ApiError.Invalid("payout_method", refusal);
         if (method != PayoutMethods.PayPal && body.PaypalEmail is not null) v.Add("paypal_email", "paypal_email goes only with payout_method paypal.");
         if (method != PayoutMethods.Bank && body.Bank is not null) v.Add("bank", "bank goes only with payout_method bank.");
         if (method != PayoutMethods.Crypto && body.Crypto is not null) v.Add("crypto", "crypto goes only with payout_method crypto.");

@@ -28,8 +28,7 @@ public static class BatchActions
     /// <summary>Why a program cannot batch this method, or null: the plan must have it, and ACH and USDC move dollars.</summary>
     public static ApiError? MethodProblem(AffiliateProgram program, string method)
     {
-        if (!Plans.Allows(program.Plan, method))
-            return ApiError.Invalid("method", $"The {program.Plan} plan does not include {method} payouts (it has: {string.Join(", ", Plans.Methods(program.Plan))}).");
+        if (Plans.Refusal(program.Plan, method) is { } refusal) return ApiError.Invalid("method", refusal);
         if (method is PayoutMethods.Bank or PayoutMethods.Crypto && program.Currency != "USD")
             return ApiError.Invalid("method", $"{(method == PayoutMethods.Bank ? "ACH" : "USDC")} pays US dollars; this program pays in {program.Currency}.");
         return null;

@@ -83,8 +83,8 @@ public static class PayoutActions
     {
         if (affiliate.Status != AffiliateStatus.Active)
             return ApiError.Invalid("affiliate_id", "The affiliate is disabled.");
-        if (affiliate.PayoutMethod is { } method && !Plans.Allows(program.Plan, method))
-            return ApiError.Invalid("affiliate_id", $"The {program.Plan} plan does not include {method} payouts.");
+        if (affiliate.PayoutMethod is { } method && Plans.Refusal(program.Plan, method) is { } refusal)
+            return ApiError.Invalid("affiliate_id", refusal);
         return null;
     }
 

@@ -49,26 +49,12 @@ public sealed record PayoutQuery(
         if (Statuses is { } statuses) payouts = payouts.Where(p => statuses.Contains(p.Status));
         if (AffiliateId is { } affiliateId) payouts = payouts.Where(p => p.AffiliateId == affiliateId);
         if (Methods is { } methods) payouts = payouts.Where(p => p.Method != null && methods.Contains(p.Method));
-        if (CreatedFrom is { } cf)
-        {
-            var from = QueryParams.StartOfDayUtc(cf, zone);
-            payouts = payouts.Where(p => p.CreatedAt >= from);
-        }
-        if (CreatedTo is { } ct)
-        {
-            var to = QueryParams.StartOfDayUtc(ct.AddDays(1), zone);
-            payouts = payouts.Where(p => p.CreatedAt < to);
-        }
-        if (CompletedFrom is { } df)
-        {
-            var from = QueryParams.StartOfDayUtc(df, zone);
-            payouts = payouts.Where(p => p.CompletedAt >= from);
-        }
-        if (CompletedTo is { } dt)
-        {
-            var to = QueryParams.StartOfDayUtc(dt.AddDays(1), zone);
-            payouts = payouts.Where(p => p.CompletedAt < to);
-        }
+        var (createdFrom, createdTo) = Range(CreatedFrom, CreatedTo, zone);
+        var (completedFrom, completedTo) = Range(CompletedFrom, CompletedTo, zone);
+        if (createdFrom is { } cf) payouts = payouts.Where(p => p.CreatedAt >= cf);
+        if (createdTo is { } ct) payouts = payouts.Where(p => p.CreatedAt < ct);
+        if (completedFrom is { } df) payouts = payouts.Where(p => p.CompletedAt >= df);
+        if (completedTo is { } dt) payouts = payouts.Where(p => p.CompletedAt < dt);
         if (Search is { } q)
         {
             var pattern = "%" + EscapeLike(Affiliates.Affiliate.Normalise(q)) + "%";
@@ -83,6 +69,10 @@ public sealed record PayoutQuery(
             _ => descending ? payouts.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id) : payouts.OrderBy(p => p.CreatedAt).ThenBy(p => p.Id),
         };
     }
+
+    /// <summary>Inclusive local calendar days as a half-open UTC range: [start of from, start of the day after to).</summary>
+    private static (DateTime? From, DateTime? To) Range(DateOnly? from, DateOnly? to, TimeZoneInfo zone) =>
+        (from is { } f ? QueryParams.StartOfDayUtc(f, zone) : null, to is { } t ? QueryParams.StartOfDayUtc(t.AddDays(1), zone) : null);
 
     public static string EscapeLike(string text) => text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 }

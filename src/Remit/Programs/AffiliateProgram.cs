@@ -46,6 +46,11 @@ public static class Plans
 
     public static bool Allows(string plan, string method) => Methods(plan).Contains(method);
 
+    /// <summary>The refusal every place shows when a plan lacks a method (naming the plan and what it has); null when allowed.</summary>
+    public static string? Refusal(string plan, string method) => Allows(plan, method)
+        ? null
+        : $"The {plan} plan does not include {method} payouts (it has: {string.Join(", ", Methods(plan))}).";
+
     /// <summary>
     /// Product.md's plan table: every plan pays PayPal by hand from the upload CSV; sending through the PayPal
     /// Payouts API is basic and up.
