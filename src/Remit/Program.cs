@@ -12,6 +12,7 @@ try
 }
 catch (SettingException e)
 {
+    // No logger exists before the app is built: a wrong setting read while building goes to stderr, as the CLI's do.
     await Console.Error.WriteLineAsync($"remit: {e.Message}");
     return 1;
 }

@@ -59,6 +59,7 @@ public sealed partial class HostingTests
             ("dashboard sign-in page", anonymous, "/sign-in", 200),
             ("dashboard 404 page", anonymous, "/nope", 404),
             ("dashboard redirect", anonymous, "/payouts", 302),
+            ("stylesheet", anonymous, "/dashboard.css", 200),
             ("liveness", anonymous, "/healthz", 200),
         };
         foreach (var (what, http, url, status) in samples)
