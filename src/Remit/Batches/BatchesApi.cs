@@ -160,12 +160,11 @@ public static class BatchesApi
 
     public static async Task<Results<Ok<DataEnvelope<WebhookAck>>, ApiError>> PayPalWebhook(HttpContext http, [FromServices] PayPalPayouts paypal, CancellationToken ct)
     {
-        if (http.Request.ContentLength > Body.MaxBytes) return Problem.TooLarge($"The body must be at most {Body.MaxBytes} bytes.").ToHttp();
         // The signature covers the exact bytes PayPal sent, so the body is kept as text, never re-serialised.
-        using var reader = new StreamReader(http.Request.Body);
-        var body = await reader.ReadToEndAsync(ct);
+        var (body, tooLarge) = await Body.ReadTextAsync(http.Request);
+        if (tooLarge is not null) return tooLarge.ToHttp();
         var headers = http.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-        var outcome = await paypal.HandleWebhookAsync(headers, body, ct);
+        var outcome = await paypal.HandleWebhookAsync(headers, body!, ct);
         if (outcome.Error is not null) return outcome.Error.ToHttp();
         var item = outcome.Value;
         return TypedResults.Ok(new DataEnvelope<WebhookAck>(new(item is not null,

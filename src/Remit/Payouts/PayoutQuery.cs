@@ -72,7 +72,7 @@ public sealed record PayoutQuery(
 
     /// <summary>Inclusive local calendar days as a half-open UTC range: [start of from, start of the day after to).</summary>
     private static (DateTime? From, DateTime? To) Range(DateOnly? from, DateOnly? to, TimeZoneInfo zone) =>
-        (from is { } f ? QueryParams.StartOfDayUtc(f, zone) : null, to is { } t ? QueryParams.StartOfDayUtc(t.AddDays(1), zone) : null);
+        (from is { } f ? TimeZones.StartOfDayUtc(f, zone) : null, to is { } t ? TimeZones.StartOfDayUtc(t.AddDays(1), zone) : null);
 
     public static string EscapeLike(string text) => text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 }

@@ -45,7 +45,7 @@ public sealed class IndexModel(RemitDb db, TimeProvider clock) : DashboardPage
         if (!string.IsNullOrWhiteSpace(earnedOn))
         {
             if (DateOnly.TryParseExact(earnedOn, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
-                earnedAt = QueryParams.StartOfDayUtc(day, Program.TimeZoneInfo);
+                earnedAt = TimeZones.StartOfDayUtc(day, Program.TimeZoneInfo);
             else v.Add("earned_at", "earned_at must be a date.");
         }
         var error = v.IsValid
