@@ -38,7 +38,7 @@ public static class RemitApp
         services.AddRemitApiAuth();
         services.Configure<RateLimitOptions>(builder.Configuration.GetSection("Remit:RateLimit"));
         services.AddSingleton<RateLimits>();
-        services.ConfigureHttpJsonOptions(o => Pipeline.ConfigureJson(o.SerializerOptions));
+        services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         services.AddOpenApi();
         services.AddRemitSecrets(builder.Configuration, builder.Environment);
         services.Configure<PayPalOptions>(builder.Configuration.GetSection("Remit:PayPal"));
@@ -51,6 +51,7 @@ public static class RemitApp
         app.UseSecurityHeaders();
         if (!app.Environment.IsDevelopment()) app.UseHsts();
         app.UseApiPrefix();
+        app.UseApiJsonBodies();
         app.UseApiErrors();
         app.UseDashboardErrors();
         app.UseStaticFiles();
