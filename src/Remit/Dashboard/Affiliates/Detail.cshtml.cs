@@ -45,7 +45,7 @@ public sealed class DetailModel(RemitDb db, SecretBox secrets, TimeProvider cloc
             method == Remit.Programs.PayoutMethods.Bank ? new BankBody(holderName, holderType, routingNumber?.Trim(), accountNumber, accountType) : null,
             method == Remit.Programs.PayoutMethods.Crypto ? new CryptoBody(network, address) : null);
         var outcome = await PayoutMethodApi.SetAsync(db, id, body, Actor, secrets, clock, ct);
-        if (outcome.Error is { StatusCode: 404 }) return NotFound();
+        if (outcome.Error is { Kind: ProblemKind.NotFound }) return NotFound();
         if (outcome.Error is { } error)
         {
             await LoadAsync(id, ct);
@@ -62,7 +62,7 @@ public sealed class DetailModel(RemitDb db, SecretBox secrets, TimeProvider cloc
         // A blank country clears it, as PATCH's "country": "" does; the form always sends all three.
         var body = new AffiliateBody(name, email, country ?? "", null, null, null);
         var outcome = await AffiliateActions.UpdateAsync(db, id, body, Actor, clock, ct);
-        if (outcome.Error is { StatusCode: 404 }) return NotFound();
+        if (outcome.Error is { Kind: ProblemKind.NotFound }) return NotFound();
         if (outcome.Error is { } error)
         {
             await LoadAsync(id, ct);
@@ -77,8 +77,8 @@ public sealed class DetailModel(RemitDb db, SecretBox secrets, TimeProvider cloc
     public async Task<IActionResult> OnPostStatusAsync(long id, string? status, CancellationToken ct)
     {
         var outcome = await AffiliateActions.UpdateAsync(db, id, new AffiliateBody(null, null, null, null, null, status ?? ""), Actor, clock, ct);
-        if (outcome.Error is { StatusCode: 404 }) return NotFound();
-        if (outcome.Error is { } error) FlashError = $"The status was not changed: {Display.Problem(error)}";
+        if (outcome.Error is { Kind: ProblemKind.NotFound }) return NotFound();
+        if (outcome.Error is { } error) FlashError = $"The status was not changed: {error.Line()}";
         else Flash = outcome.Value!.Status == AffiliateStatus.Disabled
             ? $"{outcome.Value.Name} is disabled: no new commissions, payouts or payout requests until enabled again."
             : $"{outcome.Value.Name} is active again.";
@@ -89,10 +89,10 @@ public sealed class DetailModel(RemitDb db, SecretBox secrets, TimeProvider cloc
     public async Task<IActionResult> OnPostPayoutAsync(long id, CancellationToken ct)
     {
         var outcome = await PayoutActions.CreateManualAsync(db, id, Actor, clock, ct);
-        if (outcome.Error is { StatusCode: 404 }) return NotFound();
+        if (outcome.Error is { Kind: ProblemKind.NotFound }) return NotFound();
         if (outcome.Error is { } error)
         {
-            FlashError = $"No payout was made: {Display.Problem(error)}";
+            FlashError = $"No payout was made: {error.Line()}";
             return LocalRedirect($"/affiliates/{id}");
         }
         var payout = outcome.Value!;
@@ -100,11 +100,11 @@ public sealed class DetailModel(RemitDb db, SecretBox secrets, TimeProvider cloc
         return LocalRedirect($"/payouts/{payout.Id}");
     }
 
-    private IActionResult Refused(string form, ApiError error, string fallbackField)
+    private IActionResult Refused(string form, Problem error, string fallbackField)
     {
         RefusedForm = form;
-        Errors = error.Value.Error.Details.Count > 0 ? error.Value.Error.Details : [new(fallbackField, error.Value.Error.Message)];
-        Response.StatusCode = error.StatusCode;
+        Errors = error.FieldErrors(fallbackField);
+        Response.StatusCode = error.Status();
         return Page();
     }
 

@@ -43,7 +43,7 @@ public sealed class IndexModel(RemitDb db, TimeProvider clock) : DashboardPage
         var v = new Validation();
         var paging = Paging.Parse(Request, v);
         Query = PayoutQuery.Parse(Request, v);
-        if (!v.IsValid) FilterErrors = v.ToError().Value.Error.Details;
+        if (!v.IsValid) FilterErrors = v.ToProblem().Details;
         Stats = await PayoutStatsQuery.ComputeAsync(db, clock, ct);
         PaidByMonth = await PaidByMonthQuery.ComputeAsync(db, clock, ct);
         var rows = Query.Apply(db.Payouts.AsNoTracking(), Program).Select(p => new PayoutRow(p, p.Affiliate!.Name, p.Affiliate.Email));
@@ -80,8 +80,8 @@ public sealed class IndexModel(RemitDb db, TimeProvider clock) : DashboardPage
                 References = given;
                 BulkReference = reference;
                 BulkNotes = notes;
-                Errors = error.Value.Error.Details.Count > 0 ? error.Value.Error.Details : [new ErrorDetail("reference", error.Value.Error.Message)];
-                Response.StatusCode = error.StatusCode;
+                Errors = error.FieldErrors("reference");
+                Response.StatusCode = error.Status();
                 await LoadAsync(ct);
                 return Page();
             }
