@@ -126,7 +126,7 @@ public static class CommissionActions
         return Outcome<Commission>.Ok(commission);
     }
 
-    /// <summary>Voids a commission that is in no payout; 409 when it is already void or a payout has claimed it.</summary>
+    /// <summary>Voids a commission that is in no payout; a conflict (INVALID_STATUS) when it is already void or a payout has claimed it.</summary>
     public static async Task<Outcome<long>> VoidAsync(RemitDb db, long id, Audit.Actor actor, TimeProvider clock, CancellationToken ct)
     {
         if (!await db.Commissions.AnyAsync(c => c.Id == id, ct)) return Problem.NotFound("Commission not found.");

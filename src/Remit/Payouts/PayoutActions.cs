@@ -229,7 +229,7 @@ public static class PayoutActions
     /// <summary>
     /// Completes the given payouts, each with its own reference from <paramref name="references"/> (keyed by payout id,
     /// as JSON and form fields name them) or else the shared <paramref name="reference"/>. The input is checked as a
-    /// whole first (a reference for a payout not in <paramref name="ids"/> is a mistake, not ignored): 422, nothing moves.
+    /// whole first (a reference for a payout not in <paramref name="ids"/> is a mistake, not ignored): invalid, nothing moves.
     /// </summary>
     public static async Task<Outcome<BulkResult>> BulkCompleteAsync(RemitDb db, long[]? ids, string? reference, string? notes,
         IReadOnlyDictionary<string, string>? references, Actor actor, TimeProvider clock, CancellationToken ct)
