@@ -119,7 +119,8 @@ internal sealed partial class RemitProcess : IAsyncDisposable
     /// <summary>Waits for "Application started" and returns the address it listens on.</summary>
     public async Task<Uri> StartedAsync()
     {
-        var deadline = DateTime.UtcNow.AddSeconds(120);
+        // Generous: a first start migrates and seeds, and this machine may be busy with other builds.
+        var deadline = DateTime.UtcNow.AddSeconds(180);
         while (DateTime.UtcNow < deadline)
         {
             if (Lines.Any(l => l.Contains("Application started", StringComparison.Ordinal)))
