@@ -40,7 +40,7 @@ public static class RemitApp
         services.Configure<PayPalOptions>(builder.Configuration.GetSection("Remit:PayPal"));
         services.AddHttpClient<Remit.Payments.PayPal.PayPalClient>();
         services.AddScoped<PayPalPayouts>();
-        services.AddRemitDashboard();
+        services.AddRemitDashboard(builder.Configuration);
 
         var app = builder.Build();
         app.UseApiPrefix();

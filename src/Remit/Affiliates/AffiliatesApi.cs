@@ -106,14 +106,11 @@ public static class AffiliatesApi
 
     public static async Task<Results<Ok<DataEnvelope<AffiliateDto>>, ApiError>> Update(long id, HttpContext http, RemitDb db, TimeProvider clock, CancellationToken ct)
     {
-        var affiliate = await db.Affiliates.SingleOrDefaultAsync(a => a.Id == id, ct);
-        if (affiliate is null) return ApiError.NotFound("Affiliate not found.");
+        if (!await db.Affiliates.AnyAsync(a => a.Id == id, ct)) return ApiError.NotFound("Affiliate not found.");
         var (body, error) = await Body.ReadAsync<AffiliateBody>(http.Request);
         if (error is not null) return error;
-        var program = await db.CurrentProgramAsync(ct);
-        if (body is not null && AffiliateActions.Apply(affiliate, body, program, creating: false) is { } invalid) return invalid;
-        db.AuditEvents.Add(http.Actor().Record(program.Id, "affiliate.updated", "affiliate", id, clock.GetUtcNow().UtcDateTime));
-        await db.SaveChangesAsync(ct);
+        var outcome = await AffiliateActions.UpdateAsync(db, id, body ?? new AffiliateBody(null, null, null, null, null, null), http.Actor(), clock, ct);
+        if (outcome.Error is not null) return outcome.Error;
         return TypedResults.Ok(new DataEnvelope<AffiliateDto>((await FindAsync(db, id, clock, ct))!));
     }
 }
@@ -134,6 +131,22 @@ public static class AffiliateActions
         await tx.CommitAsync(ct);
         return Outcome<Affiliate>.Ok(affiliate);
     }
+
+    /// <summary>
+    /// PATCH semantics: only the given fields change, validated against the affiliate as it will be; all or nothing,
+    /// audited, and saved over the affiliate as read (a concurrent change makes it merge and validate again).
+    /// </summary>
+    public static Task<Outcome<Affiliate>> UpdateAsync(RemitDb db, long id, AffiliateBody body, Audit.Actor actor, TimeProvider clock, CancellationToken ct) =>
+        db.RetryAsync(async () =>
+        {
+            var affiliate = await db.Affiliates.SingleOrDefaultAsync(a => a.Id == id, ct);
+            if (affiliate is null) return ApiError.NotFound("Affiliate not found.");
+            var program = await db.CurrentProgramAsync(ct);
+            if (Apply(affiliate, body, program, creating: false) is { } invalid) return invalid;
+            db.AuditEvents.Add(actor.Record(program.Id, "affiliate.updated", "affiliate", id, clock.GetUtcNow().UtcDateTime));
+            await db.SaveChangesAsync(ct);
+            return Outcome<Affiliate>.Ok(affiliate);
+        }, () => ApiError.ConcurrentUpdate("affiliate"));
 
     /// <summary>Validates the given fields against the affiliate as it will be, then applies them; all or nothing.</summary>
     public static ApiError? Apply(Affiliate a, AffiliateBody body, AffiliateProgram program, bool creating)

@@ -24,6 +24,8 @@ public static class ErrorCodes
     public const string InvalidStatus = "INVALID_STATUS", Validation = "VALIDATION_ERROR", RateLimited = "RATE_LIMITED";
     public const string DuplicateReference = "DUPLICATE_REFERENCE", PayloadTooLarge = "PAYLOAD_TOO_LARGE";
     public const string MethodNotAllowed = "METHOD_NOT_ALLOWED", Internal = "INTERNAL_ERROR";
+    /// <summary>A row kept changing under a read-merge-validate-save until it gave up (see OptimisticConcurrency).</summary>
+    public const string ConcurrentUpdate = "CONCURRENT_UPDATE";
 }
 
 /// <summary>An error answer in the seed's envelope. Handlers return it as a value, never throw it.</summary>
@@ -39,6 +41,8 @@ public sealed class ApiError(int status, string code, string message, IReadOnlyL
     public static ApiError NotFound(string message = "Not found.") => new(404, ErrorCodes.NotFound, message);
     public static ApiError InvalidStatus(string message) => new(409, ErrorCodes.InvalidStatus, message);
     public static ApiError Invalid(string field, string message) => new(422, ErrorCodes.Validation, message, [new(field, message)]);
+    public static ApiError ConcurrentUpdate(string what) =>
+        new(409, ErrorCodes.ConcurrentUpdate, $"The {what} kept changing while this change was saved; nothing was changed. Try again.");
 
     public Task ExecuteAsync(HttpContext httpContext) => WriteAsync(httpContext, status, Value);
 
