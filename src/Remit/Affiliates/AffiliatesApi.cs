@@ -106,9 +106,8 @@ public static class AffiliatesApi
 
     public static async Task<Results<Ok<DataEnvelope<AffiliateDto>>, ApiError>> Update(long id, HttpContext http, RemitDb db, TimeProvider clock, CancellationToken ct)
     {
-        if (!await db.Affiliates.AnyAsync(a => a.Id == id, ct)) return Problem.NotFound("Affiliate not found.").ToHttp();
         var (body, error) = await Body.ReadAsync<AffiliateBody>(http.Request);
-        if (error is not null) return error.ToHttp();
+        if (error is not null) return await error.ToHttpAsync(() => db.Affiliates.AnyAsync(a => a.Id == id, ct), "Affiliate not found.");
         var outcome = await AffiliateActions.UpdateAsync(db, id, body ?? new AffiliateBody(null, null, null, null, null, null), http.Actor(), clock, ct);
         if (outcome.Error is not null) return outcome.Error.ToHttp();
         return TypedResults.Ok(new DataEnvelope<AffiliateDto>((await FindAsync(db, id, clock, ct))!));
@@ -133,8 +132,9 @@ public static class AffiliateActions
     }
 
     /// <summary>
-    /// PATCH semantics: only the given fields change, validated against the affiliate as it will be; all or nothing,
-    /// audited, and saved over the affiliate as read (a concurrent change makes it merge and validate again).
+    /// PATCH semantics: only the given fields change (a <c>status</c> of disabled stops new commissions, payouts and
+    /// requests for the affiliate), validated against the affiliate as it will be; all or nothing, audited, and saved
+    /// over the affiliate as read (a concurrent change makes it merge and validate again: OptimisticConcurrency).
     /// </summary>
     public static Task<Outcome<Affiliate>> UpdateAsync(RemitDb db, long id, AffiliateBody body, Audit.Actor actor, TimeProvider clock, CancellationToken ct) =>
         db.RetryAsync(async () =>
@@ -143,7 +143,8 @@ public static class AffiliateActions
             if (affiliate is null) return Problem.NotFound("Affiliate not found.");
             var program = await db.CurrentProgramAsync(ct);
             if (Apply(affiliate, body, program, creating: false) is { } invalid) return invalid;
-            db.AuditEvents.Add(actor.Record(program.Id, "affiliate.updated", "affiliate", id, clock.GetUtcNow().UtcDateTime));
+            db.AuditEvents.Add(actor.Record(program.Id, "affiliate.updated", "affiliate", id, clock.GetUtcNow().UtcDateTime,
+                notes: body.Status is { } status ? $"status: {status}" : null));
             await db.SaveChangesAsync(ct);
             return Outcome<Affiliate>.Ok(affiliate);
         }, () => Problem.ConcurrentUpdate("affiliate"));
