@@ -44,7 +44,7 @@ public static class RemitApp
         services.Configure<PayPalOptions>(builder.Configuration.GetSection("Remit:PayPal"));
         services.AddHttpClient<Remit.Payments.PayPal.PayPalClient>();
         services.AddScoped<PayPalPayouts>();
-        services.AddRemitDashboard(builder.Environment);
+        services.AddRemitDashboard(builder.Configuration, builder.Environment);
 
         var app = builder.Build();
         app.UseForwardedHeaders();

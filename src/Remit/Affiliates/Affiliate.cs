@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Remit.Affiliates;
 
-public sealed class Affiliate
+public sealed class Affiliate : Data.IVersioned
 {
     public long Id { get; set; }
     public long ProgramId { get; set; }
@@ -23,6 +23,7 @@ public sealed class Affiliate
     public string SearchText { get; private set; } = "";
 
     public DateTime CreatedAt { get; set; }
+    public int Version { get; set; }
 
     public void RefreshSearchText() => SearchText = Normalise($"{Name} {Email}");
 
@@ -51,6 +52,7 @@ internal sealed class AffiliateConfiguration : IEntityTypeConfiguration<Affiliat
         b.Property(a => a.PayPalEmail).HasMaxLength(320);
         b.Property(a => a.SearchText).HasMaxLength(600);
         b.Ignore(a => a.Destination);
+        b.Property(a => a.Version).IsConcurrencyToken();
         b.ComplexProperty(a => a.Account, PayoutAccount.Map);
         b.HasOne<Programs.AffiliateProgram>().WithMany().HasForeignKey(a => a.ProgramId);
         b.HasIndex(a => new { a.ProgramId, a.Status });

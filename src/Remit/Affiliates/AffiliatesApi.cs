@@ -133,19 +133,21 @@ public static class AffiliateActions
 
     /// <summary>
     /// PATCH semantics: only the given fields change (a <c>status</c> of disabled stops new commissions, payouts and
-    /// requests for the affiliate), validated against the affiliate as it will be; all or nothing, audited.
+    /// requests for the affiliate), validated against the affiliate as it will be; all or nothing, audited, and saved
+    /// over the affiliate as read (a concurrent change makes it merge and validate again: OptimisticConcurrency).
     /// </summary>
-    public static async Task<Outcome<Affiliate>> UpdateAsync(RemitDb db, long id, AffiliateBody body, Audit.Actor actor, TimeProvider clock, CancellationToken ct)
-    {
-        var affiliate = await db.Affiliates.SingleOrDefaultAsync(a => a.Id == id, ct);
-        if (affiliate is null) return Problem.NotFound("Affiliate not found.");
-        var program = await db.CurrentProgramAsync(ct);
-        if (Apply(affiliate, body, program, creating: false) is { } invalid) return invalid;
-        db.AuditEvents.Add(actor.Record(program.Id, "affiliate.updated", "affiliate", id, clock.GetUtcNow().UtcDateTime,
-            notes: body.Status is { } status ? $"status: {status}" : null));
-        await db.SaveChangesAsync(ct);
-        return Outcome<Affiliate>.Ok(affiliate);
-    }
+    public static Task<Outcome<Affiliate>> UpdateAsync(RemitDb db, long id, AffiliateBody body, Audit.Actor actor, TimeProvider clock, CancellationToken ct) =>
+        db.RetryAsync(async () =>
+        {
+            var affiliate = await db.Affiliates.SingleOrDefaultAsync(a => a.Id == id, ct);
+            if (affiliate is null) return Problem.NotFound("Affiliate not found.");
+            var program = await db.CurrentProgramAsync(ct);
+            if (Apply(affiliate, body, program, creating: false) is { } invalid) return invalid;
+            db.AuditEvents.Add(actor.Record(program.Id, "affiliate.updated", "affiliate", id, clock.GetUtcNow().UtcDateTime,
+                notes: body.Status is { } status ? $"status: {status}" : null));
+            await db.SaveChangesAsync(ct);
+            return Outcome<Affiliate>.Ok(affiliate);
+        }, () => Problem.ConcurrentUpdate("affiliate"));
 
     /// <summary>Validates the given fields against the affiliate as it will be, then applies them; all or nothing.</summary>
     public static Problem? Apply(Affiliate a, AffiliateBody body, AffiliateProgram program, bool creating)

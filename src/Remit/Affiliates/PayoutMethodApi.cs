@@ -31,8 +31,19 @@ public static class PayoutMethodApi
         return outcome.Error?.ToHttp() ?? (Results<Ok<DataEnvelope<AffiliateDto>>, ApiError>)TypedResults.Ok(new DataEnvelope<AffiliateDto>(outcome.Value!));
     }
 
-    /// <summary>Validates, encrypts and saves an affiliate's payout details; the API and the dashboard both come here.</summary>
+    /// <summary>
+    /// Validates, encrypts and saves an affiliate's payout details; the API and the dashboard both come here. Saved
+    /// over the affiliate as read, so a concurrent PATCH cannot leave one method's details beside another method.
+    /// </summary>
     public static async Task<Outcome<AffiliateDto>> SetAsync(RemitDb db, long id, PayoutMethodBody body, Audit.Actor actor, SecretBox secrets,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var saved = await db.RetryAsync(() => SetOnceAsync(db, id, body, actor, secrets, clock, ct), () => Problem.ConcurrentUpdate("affiliate"));
+        if (saved.Error is not null) return saved.Error;
+        return Outcome<AffiliateDto>.Ok((await AffiliatesApi.FindAsync(db, id, clock, ct))!);
+    }
+
+    private static async Task<Outcome<Affiliate>> SetOnceAsync(RemitDb db, long id, PayoutMethodBody body, Audit.Actor actor, SecretBox secrets,
         TimeProvider clock, CancellationToken ct)
     {
         var affiliate = await db.Affiliates.SingleOrDefaultAsync(a => a.Id == id, ct);
@@ -49,7 +60,7 @@ public static class PayoutMethodApi
         db.AuditEvents.Add(actor.Record(program.Id, "affiliate.payout_method.updated", "affiliate", id, clock.GetUtcNow().UtcDateTime,
             notes: $"{method}: {affiliate.Destination}"));
         await db.SaveChangesAsync(ct);
-        return Outcome<AffiliateDto>.Ok((await AffiliatesApi.FindAsync(db, id, clock, ct))!);
+        return Outcome<Affiliate>.Ok(affiliate);
     }
 
     public static Outcome<MethodChoice> Validate(PayoutMethodBody body, AffiliateProgram program, SecretBox secrets)

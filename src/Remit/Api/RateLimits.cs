@@ -7,6 +7,8 @@ public sealed class RateLimitOptions
 {
     public int PermitsPerMinute { get; set; } = 600;
     public int AnonymousPermitsPerMinute { get; set; } = 120;
+    /// <summary>Dashboard sign-in attempts a minute per client address, whichever accounts they name.</summary>
+    public int SignInPermitsPerMinute { get; set; } = 10;
 }
 
 /// <summary>

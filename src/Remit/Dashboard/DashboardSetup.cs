@@ -3,10 +3,12 @@ using System.Net;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.EntityFrameworkCore;
 using Remit.Api;
+using Remit.Dashboard.Account;
 using Remit.Data;
 using Remit.Payouts;
 using Remit.Programs;
@@ -16,8 +18,12 @@ namespace Remit.Dashboard;
 /// <summary>The merchant dashboard: Razor Pages in this folder, signed in with a cookie, one program per user.</summary>
 public static class DashboardSetup
 {
-    public static IServiceCollection AddRemitDashboard(this IServiceCollection services, IHostEnvironment environment)
+    public static IServiceCollection AddRemitDashboard(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
+        services.AddOptions<DashboardOptions>().Bind(configuration.GetSection("Remit:Dashboard"))
+            .Validate(o => o.SessionLifetime > TimeSpan.Zero, "Remit:Dashboard:SessionLifetime must be a positive time span such as 12:00:00.")
+            .ValidateOnStart();
+        services.AddSingleton<IPasswordHasher<DashboardUser>, PasswordHasher<DashboardUser>>();
         // Outside Development the session cookie is Secure whatever the request's scheme: production is served over
         // HTTPS (directly or behind a proxy whose X-Forwarded-Proto is believed), and a session never leaves over plain
         // HTTP. The anti-forgery cookie (no credential: it only pairs with the form's token) follows the request's
@@ -102,61 +108,74 @@ public static class DashboardAuth
 {
     public const string Scheme = "Dashboard";
     public const string Policy = "dashboard";
+    public const string SessionClaim = "remit:session";
     public const int MaxFailedSignIns = 5;
     public static readonly TimeSpan LockOut = TimeSpan.FromMinutes(15);
 
-    public enum SignInOutcome { SignedIn, WrongCredentials, LockedOut }
+    /// <summary>
+    /// The one answer to every refused sign-in — wrong password, unknown email, locked account — so the answer never
+    /// tells which emails have an account or which accounts are locked.
+    /// </summary>
+    public static readonly string Refusal =
+        $"The email or password is not right. After {MaxFailedSignIns} failed attempts an account is locked for {LockOut.TotalMinutes:0} minutes.";
 
-    // Unknown emails are checked against this hash, so the time an answer takes does not tell which emails exist.
+    // Unknown emails and locked accounts are checked against this hash, so the time an answer takes does not tell
+    // them apart from a wrong password either.
     private static readonly DashboardUser Nobody = new() { Email = "", PasswordHash = "" };
-    private static readonly string NobodyHash = new Microsoft.AspNetCore.Identity.PasswordHasher<DashboardUser>().HashPassword(Nobody, "not a password");
+    private static readonly string NobodyHash = new PasswordHasher<DashboardUser>().HashPassword(Nobody, "not a password");
 
     /// <summary>
-    /// Checks the password; after <see cref="MaxFailedSignIns"/> failures in a row the user is locked out for
-    /// <see cref="LockOut"/>, even with the right password. The count moves in one conditional UPDATE, so parallel
-    /// guesses cannot slip past the limit.
+    /// The user whose password this is, or null. A password is judged only after a guess is claimed in one
+    /// conditional UPDATE that counts it and checks the lock together, so however many guesses race, exactly
+    /// <see cref="MaxFailedSignIns"/> are judged before the account locks for <see cref="LockOut"/>; the right
+    /// password then fails too until the time is up. A success resets the count.
     /// </summary>
-    public static async Task<(SignInOutcome Outcome, DashboardUser? User)> CheckPasswordAsync(RemitDb db, string? email, string? password,
+    public static async Task<DashboardUser?> CheckPasswordAsync(RemitDb db, IPasswordHasher<DashboardUser> hasher, string? email, string? password,
         TimeProvider clock, CancellationToken ct)
     {
-        var hasher = new Microsoft.AspNetCore.Identity.PasswordHasher<DashboardUser>();
         var normalised = (email ?? "").Trim().ToLowerInvariant();
         var user = normalised.Length == 0 ? null
             : await db.Users.IgnoreQueryFilters().AsNoTracking().SingleOrDefaultAsync(u => u.Email == normalised, ct);
-        if (user is null)
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (user is null || !await ClaimGuessAsync(db, user.Id, now, ct))
         {
             hasher.VerifyHashedPassword(Nobody, NobodyHash, password ?? "");
-            return (SignInOutcome.WrongCredentials, null);
+            return null;
         }
-        var now = clock.GetUtcNow().UtcDateTime;
-        if (user.LockedUntil > now) return (SignInOutcome.LockedOut, null);
-
-        var users = db.Users.IgnoreQueryFilters().Where(u => u.Id == user.Id);
         var check = hasher.VerifyHashedPassword(user, user.PasswordHash, password ?? "");
-        if (check == Microsoft.AspNetCore.Identity.PasswordVerificationResult.Failed)
-        {
-            var lockedUntil = now + LockOut;
-            await users.ExecuteUpdateAsync(s => s
-                .SetProperty(u => u.LockedUntil, u => u.FailedSignIns + 1 >= MaxFailedSignIns ? lockedUntil : u.LockedUntil)
-                .SetProperty(u => u.FailedSignIns, u => u.FailedSignIns + 1 >= MaxFailedSignIns ? 0 : u.FailedSignIns + 1), ct);
-            var locked = await users.AnyAsync(u => u.LockedUntil > now, ct);
-            return (locked ? SignInOutcome.LockedOut : SignInOutcome.WrongCredentials, null);
-        }
-        var hash = check == Microsoft.AspNetCore.Identity.PasswordVerificationResult.SuccessRehashNeeded
-            ? hasher.HashPassword(user, password!) : user.PasswordHash;
-        await users.ExecuteUpdateAsync(s => s
+        if (check == PasswordVerificationResult.Failed) return null;
+        var hash = check == PasswordVerificationResult.SuccessRehashNeeded ? hasher.HashPassword(user, password!) : user.PasswordHash;
+        await db.Users.IgnoreQueryFilters().Where(u => u.Id == user.Id).ExecuteUpdateAsync(s => s
             .SetProperty(u => u.FailedSignIns, 0)
             .SetProperty(u => u.LockedUntil, (DateTime?)null)
             .SetProperty(u => u.PasswordHash, hash), ct);
-        return (SignInOutcome.SignedIn, user);
+        return user;
     }
 
-    public static ClaimsPrincipal Principal(DashboardUser user) => new(new ClaimsIdentity(
+    /// <summary>
+    /// Counts a guess unless the account is locked, and locks it with the last guess allowed (which is still judged:
+    /// when it is right, the success lifts the lock). Every SET sees the row as it was, and a concurrent UPDATE of the
+    /// row waits and re-checks the WHERE, so no two guesses can take the same place in the count.
+    /// </summary>
+    private static async Task<bool> ClaimGuessAsync(RemitDb db, long userId, DateTime now, CancellationToken ct)
+    {
+        DateTime? lockedUntil = now + LockOut;
+        var claimed = await db.Users.IgnoreQueryFilters()
+            .Where(u => u.Id == userId && (u.LockedUntil == null || u.LockedUntil <= now))
+            .ExecuteUpdateAsync(s => s
+                // A lock that has run out starts a fresh count.
+                .SetProperty(u => u.FailedSignIns, u => u.LockedUntil == null ? u.FailedSignIns + 1 : 1)
+                .SetProperty(u => u.LockedUntil, u => u.LockedUntil == null && u.FailedSignIns + 1 >= MaxFailedSignIns ? lockedUntil : null), ct);
+        return claimed == 1;
+    }
+
+    public static ClaimsPrincipal Principal(DashboardUser user, string sessionKey) => new(new ClaimsIdentity(
     [
         new Claim(ClaimTypes.NameIdentifier, user.Id.ToString(CultureInfo.InvariantCulture)),
         new Claim(ClaimTypes.Name, user.Email),
         new Claim(ClaimTypes.Role, user.Role),
         new Claim(TokenAuthHandler.ProgramClaim, user.ProgramId.ToString(CultureInfo.InvariantCulture)),
+        new Claim(SessionClaim, sessionKey),
     ], Scheme, ClaimTypes.Name, ClaimTypes.Role));
 
     /// <summary>The signed-in dashboard identity, never a Bearer token's (a request may carry both).</summary>
@@ -172,14 +191,23 @@ public static class DashboardAuth
         return programId;
     }
 
-    /// <summary>A session ends as soon as its user is gone or their role or program changed.</summary>
+    /// <summary>
+    /// A session ends as soon as it was signed out (its row is gone), its absolute lifetime is over, or its user is
+    /// gone or their role or program changed.
+    /// </summary>
     public static async Task ValidateAsync(CookieValidatePrincipalContext context)
     {
         var principal = context.Principal!;
         var id = long.Parse(principal.FindFirstValue(ClaimTypes.NameIdentifier) ?? "0", CultureInfo.InvariantCulture);
+        var keyHash = principal.FindFirstValue(SessionClaim) is { } key ? DashboardSession.Hash(key) : "";
         var db = context.HttpContext.RequestServices.GetRequiredService<RemitDb>();
-        var user = await db.Users.IgnoreQueryFilters().AsNoTracking().Where(u => u.Id == id)
-            .Select(u => new { u.Role, u.ProgramId }).SingleOrDefaultAsync(context.HttpContext.RequestAborted);
+        var now = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+        var user = await (
+                from s in db.Sessions
+                join u in db.Users.IgnoreQueryFilters() on s.UserId equals u.Id
+                where s.KeyHash == keyHash && s.UserId == id && s.ExpiresAt > now
+                select new { u.Role, u.ProgramId })
+            .AsNoTracking().SingleOrDefaultAsync(context.HttpContext.RequestAborted);
         if (user is null || user.Role != principal.FindFirstValue(ClaimTypes.Role)
             || user.ProgramId.ToString(CultureInfo.InvariantCulture) != principal.FindFirstValue(TokenAuthHandler.ProgramClaim))
         {

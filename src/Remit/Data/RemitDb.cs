@@ -27,12 +27,25 @@ public abstract class RemitDb(DbContextOptions options) : DbContext(options)
     public DbSet<PayoutRequest> PayoutRequests => Set<PayoutRequest>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<DashboardUser> Users => Set<DashboardUser>();
+    public DbSet<Dashboard.Account.DashboardSession> Sessions => Set<Dashboard.Account.DashboardSession>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<Batches.PayoutBatch> PayoutBatches => Set<Batches.PayoutBatch>();
 
     /// <summary>The program this unit of work acts for.</summary>
     public Task<AffiliateProgram> CurrentProgramAsync(CancellationToken ct) =>
         Programs.AsNoTracking().SingleAsync(p => p.Id == ProgramId, ct);
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        OptimisticConcurrency.BumpVersions(this);
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        OptimisticConcurrency.BumpVersions(this);
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -30,6 +30,8 @@ public sealed record Problem(ProblemKind Kind, string Code, string Message, IRea
         public const string NotFound = "NOT_FOUND", Validation = "VALIDATION_ERROR", InvalidStatus = "INVALID_STATUS";
         public const string DuplicateReference = "DUPLICATE_REFERENCE", PayloadTooLarge = "PAYLOAD_TOO_LARGE";
         public const string Unauthorized = "UNAUTHORIZED", ProviderError = "PAYMENT_PROVIDER_ERROR";
+        /// <summary>A row kept changing under a read-merge-validate-save until it gave up (see OptimisticConcurrency).</summary>
+        public const string ConcurrentUpdate = "CONCURRENT_UPDATE";
     }
 
     public static Problem NotFound(string message = "Not found.") => new(ProblemKind.NotFound, Codes.NotFound, message, []);
@@ -37,6 +39,8 @@ public sealed record Problem(ProblemKind Kind, string Code, string Message, IRea
     public static Problem Invalid(string message, IReadOnlyList<ErrorDetail> details) => new(ProblemKind.Invalid, Codes.Validation, message, details);
     public static Problem InvalidStatus(string message) => Conflict(Codes.InvalidStatus, message);
     public static Problem Conflict(string code, string message, IReadOnlyList<ErrorDetail>? details = null) => new(ProblemKind.Conflict, code, message, details ?? []);
+    public static Problem ConcurrentUpdate(string what) =>
+        Conflict(Codes.ConcurrentUpdate, $"The {what} kept changing while this change was saved; nothing was changed. Try again.");
     public static Problem TooLarge(string message) => new(ProblemKind.TooLarge, Codes.PayloadTooLarge, message, []);
     public static Problem Unverified(string message) => new(ProblemKind.Unverified, Codes.Unauthorized, message, []);
     public static Problem ProviderFailed(string message) => new(ProblemKind.ProviderFailed, Codes.ProviderError, message, []);

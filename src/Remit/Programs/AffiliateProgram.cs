@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 namespace Remit.Programs;
 
 /// <summary>The tenant: a merchant's affiliate program. Every other row of program data points at one.</summary>
-public sealed class AffiliateProgram
+public sealed class AffiliateProgram : Data.IVersioned
 {
     public long Id { get; set; }
     public required string Name { get; set; }
@@ -26,6 +26,7 @@ public sealed class AffiliateProgram
     public Settings.PayPalSettings PayPal { get; set; } = new();
 
     public DateTime CreatedAt { get; set; }
+    public int Version { get; set; }
 
     public TimeZoneInfo TimeZoneInfo => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
 }
@@ -75,6 +76,7 @@ internal sealed class AffiliateProgramConfiguration : IEntityTypeConfiguration<A
         b.Property(p => p.TimeZone).HasMaxLength(64);
         b.Property(p => p.PayoutFrequency).HasMaxLength(20);
         b.Ignore(p => p.TimeZoneInfo);
+        b.Property(p => p.Version).IsConcurrencyToken();
         b.ComplexProperty(p => p.Ach, Settings.AchSettings.Map);
         b.ComplexProperty(p => p.PayPal, Settings.PayPalSettings.Map);
     }

@@ -24,9 +24,7 @@ public static class SecretRotation
                 .Where(a => a.Account.Secret != null && !a.Account.Secret.StartsWith(prefix)).OrderBy(a => a.Id).Take(Chunk).ToListAsync(ct);
             if (rows.Count == 0) break;
             foreach (var a in rows) a.Account = a.Account with { Secret = secrets.Encrypt(secrets.Decrypt(a.Account.Secret!)) };
-            await db.SaveChangesAsync(ct);
-            db.ChangeTracker.Clear();
-            affiliates += rows.Count;
+            affiliates += await SaveUnlessChangedAsync(db, rows.Count, ct);
         }
         var payouts = 0;
         while (true)
@@ -39,9 +37,36 @@ public static class SecretRotation
             db.ChangeTracker.Clear();
             payouts += rows.Count;
         }
-        var programs = await db.Programs.Where(p => p.PayPal.ClientSecret != null && !p.PayPal.ClientSecret.StartsWith(prefix)).ToListAsync(ct);
-        foreach (var p in programs) p.PayPal = p.PayPal with { ClientSecret = secrets.Encrypt(secrets.Decrypt(p.PayPal.ClientSecret!)) };
-        await db.SaveChangesAsync(ct);
-        return new Result(affiliates, payouts, programs.Count);
+        var programs = 0;
+        while (true)
+        {
+            var rows = await db.Programs.Where(p => p.PayPal.ClientSecret != null && !p.PayPal.ClientSecret.StartsWith(prefix))
+                .OrderBy(p => p.Id).Take(Chunk).ToListAsync(ct);
+            if (rows.Count == 0) break;
+            foreach (var p in rows) p.PayPal = p.PayPal with { ClientSecret = secrets.Encrypt(secrets.Decrypt(p.PayPal.ClientSecret!)) };
+            programs += await SaveUnlessChangedAsync(db, rows.Count, ct);
+        }
+        return new Result(affiliates, payouts, programs);
+    }
+
+    /// <summary>
+    /// Affiliates and programs are versioned (OptimisticConcurrency): when one was changed while its chunk was
+    /// re-encrypted, the chunk is dropped and read again, rather than writing the old secret over the new one.
+    /// </summary>
+    private static async Task<int> SaveUnlessChangedAsync(RemitDb db, int count, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return count;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return 0;
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
     }
 }

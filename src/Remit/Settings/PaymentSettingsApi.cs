@@ -158,8 +158,14 @@ public static class PaymentSettingsApi
         return v.IsValid ? (fields, null) : (null, v.ToProblem());
     }
 
-    /// <summary>Validates every given field against the NACHA layout (Payments/Nacha.cs) and saves all or nothing.</summary>
-    public static async Task<Outcome<AchSettings>> SaveAchAsync(RemitDb db, IReadOnlyDictionary<string, string?> fields, Actor actor, TimeProvider clock, CancellationToken ct)
+    /// <summary>
+    /// Validates every given field against the NACHA layout (Payments/Nacha.cs) and saves all or nothing, over the
+    /// program row as read (OptimisticConcurrency: the row also holds the payout and PayPal settings).
+    /// </summary>
+    public static Task<Outcome<AchSettings>> SaveAchAsync(RemitDb db, IReadOnlyDictionary<string, string?> fields, Actor actor, TimeProvider clock, CancellationToken ct) =>
+        db.RetryAsync(() => SaveAchOnceAsync(db, fields, actor, clock, ct), () => Problem.ConcurrentUpdate("settings"));
+
+    private static async Task<Outcome<AchSettings>> SaveAchOnceAsync(RemitDb db, IReadOnlyDictionary<string, string?> fields, Actor actor, TimeProvider clock, CancellationToken ct)
     {
         var program = await db.Programs.SingleAsync(p => p.Id == db.ProgramId, ct);
         var v = new Validation();
@@ -194,7 +200,12 @@ public static class PaymentSettingsApi
         return Outcome<AchSettings>.Ok(next);
     }
 
-    public static async Task<Outcome<PayPalSettings>> SavePayPalAsync(RemitDb db, SecretBox secrets, IReadOnlyDictionary<string, string?> fields,
+    /// <summary>Saved over the program row as read, like every settings write (OptimisticConcurrency).</summary>
+    public static Task<Outcome<PayPalSettings>> SavePayPalAsync(RemitDb db, SecretBox secrets, IReadOnlyDictionary<string, string?> fields,
+        Actor actor, TimeProvider clock, CancellationToken ct) =>
+        db.RetryAsync(() => SavePayPalOnceAsync(db, secrets, fields, actor, clock, ct), () => Problem.ConcurrentUpdate("settings"));
+
+    private static async Task<Outcome<PayPalSettings>> SavePayPalOnceAsync(RemitDb db, SecretBox secrets, IReadOnlyDictionary<string, string?> fields,
         Actor actor, TimeProvider clock, CancellationToken ct)
     {
         var program = await db.Programs.SingleAsync(p => p.Id == db.ProgramId, ct);

@@ -94,9 +94,13 @@ public static class SettingsApi
 
     /// <summary>
     /// Merges the change into the current settings and validates the result as a whole (a payout_day is checked
-    /// against the frequency it will have), then saves all of it or nothing. Shared with the dashboard's form.
+    /// against the frequency it will have), then saves all of it or nothing, over the settings it read: a concurrent
+    /// change makes it merge and validate again (OptimisticConcurrency). Shared with the dashboard's form.
     /// </summary>
-    public static async Task<Outcome<PayoutSettings>> SaveAsync(RemitDb db, SettingsChange change, Actor actor, TimeProvider clock, CancellationToken ct)
+    public static Task<Outcome<PayoutSettings>> SaveAsync(RemitDb db, SettingsChange change, Actor actor, TimeProvider clock, CancellationToken ct) =>
+        db.RetryAsync(() => SaveOnceAsync(db, change, actor, clock, ct), () => Problem.ConcurrentUpdate("settings"));
+
+    private static async Task<Outcome<PayoutSettings>> SaveOnceAsync(RemitDb db, SettingsChange change, Actor actor, TimeProvider clock, CancellationToken ct)
     {
         var program = await db.Programs.SingleAsync(p => p.Id == db.ProgramId, ct);
         var v = new Validation();

@@ -80,6 +80,11 @@ namespace Remit.Data.Migrations.Postgres
                         .HasColumnType("character varying(20)")
                         .HasColumnName("status");
 
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Account", "Remit.Affiliates.Affiliate.Account#PayoutAccount", b1 =>
                         {
                             b1.IsRequired();
@@ -488,6 +493,46 @@ namespace Remit.Data.Migrations.Postgres
                     b.ToTable("commissions", (string)null);
                 });
 
+            modelBuilder.Entity("Remit.Dashboard.Account.DashboardSession", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("KeyHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("key_hash");
+
+                    b.Property<long>("UserId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_dashboard_sessions");
+
+                    b.HasIndex("KeyHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_dashboard_sessions_key_hash");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_dashboard_sessions_user_id");
+
+                    b.ToTable("dashboard_sessions", (string)null);
+                });
+
             modelBuilder.Entity("Remit.Payouts.Payout", b =>
                 {
                     b.Property<long>("Id")
@@ -767,6 +812,11 @@ namespace Remit.Data.Migrations.Postgres
                         .HasColumnType("character varying(64)")
                         .HasColumnName("time_zone");
 
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Ach", "Remit.Programs.AffiliateProgram.Ach#AchSettings", b1 =>
                         {
                             b1.IsRequired();
@@ -997,6 +1047,16 @@ namespace Remit.Data.Migrations.Postgres
                     b.Navigation("Affiliate");
 
                     b.Navigation("Payout");
+                });
+
+            modelBuilder.Entity("Remit.Dashboard.Account.DashboardSession", b =>
+                {
+                    b.HasOne("Remit.Api.DashboardUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_dashboard_sessions_users_user_id");
                 });
 
             modelBuilder.Entity("Remit.Payouts.Payout", b =>

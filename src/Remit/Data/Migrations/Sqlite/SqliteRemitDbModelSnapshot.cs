@@ -72,6 +72,11 @@ namespace Remit.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("status");
 
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Account", "Remit.Affiliates.Affiliate.Account#PayoutAccount", b1 =>
                         {
                             b1.IsRequired();
@@ -464,6 +469,44 @@ namespace Remit.Data.Migrations.Sqlite
                     b.ToTable("commissions", (string)null);
                 });
 
+            modelBuilder.Entity("Remit.Dashboard.Account.DashboardSession", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("KeyHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key_hash");
+
+                    b.Property<long>("UserId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_dashboard_sessions");
+
+                    b.HasIndex("KeyHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_dashboard_sessions_key_hash");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_dashboard_sessions_user_id");
+
+                    b.ToTable("dashboard_sessions", (string)null);
+                });
+
             modelBuilder.Entity("Remit.Payouts.Payout", b =>
                 {
                     b.Property<long>("Id")
@@ -739,6 +782,11 @@ namespace Remit.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("time_zone");
 
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Ach", "Remit.Programs.AffiliateProgram.Ach#AchSettings", b1 =>
                         {
                             b1.IsRequired();
@@ -967,6 +1015,16 @@ namespace Remit.Data.Migrations.Sqlite
                     b.Navigation("Affiliate");
 
                     b.Navigation("Payout");
+                });
+
+            modelBuilder.Entity("Remit.Dashboard.Account.DashboardSession", b =>
+                {
+                    b.HasOne("Remit.Api.DashboardUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_dashboard_sessions_users_user_id");
                 });
 
             modelBuilder.Entity("Remit.Payouts.Payout", b =>
