@@ -5,6 +5,7 @@ using Remit.Data;
 using Remit.Payments;
 using Remit.Payouts;
 using Remit.Programs;
+using Remit.Security;
 
 namespace Remit.Batches;
 
@@ -39,7 +40,7 @@ public static class BatchActions
     /// transaction, with one conditional update whose row count must equal the number of payouts. Checks in the
     /// contract's order: 404 (ids not in this program), 422 (method, plan, payouts of another method), 409 (not pending).
     /// </summary>
-    public static async Task<Outcome<PayoutBatch>> CreateAsync(RemitDb db, string method, BatchSelection selection, Actor actor,
+    public static async Task<Outcome<PayoutBatch>> CreateAsync(RemitDb db, SecretBox secrets, string method, BatchSelection selection, Actor actor,
         TimeProvider clock, CancellationToken ct)
     {
         var program = await db.CurrentProgramAsync(ct);
@@ -54,6 +55,7 @@ public static class BatchActions
             if (otherMethod.Count > 0)
                 return ApiError.Invalid("payout_ids", $"Payouts {Ids(otherMethod)} are not {method} payouts; a batch is of one method.");
             if (NeedsAccount(method) && found.Where(p => !p.HasAccount).Select(p => p.Id).ToList() is { Count: > 0 } bare) return NoAccount(method, bare);
+            if (await UnpayableAsync(db, secrets, method, listed, ct) is { } unpayable) return unpayable;
             var notPending = found.Where(p => p.Status != PayoutStatus.Pending).Select(p => p.Id).ToList();
             if (notPending.Count > 0) return NotPending(notPending);
             ids = [.. listed];
@@ -68,6 +70,7 @@ public static class BatchActions
             if (ids.Length > MaxPayouts) return ApiError.Invalid("filter", $"More than {MaxPayouts} payouts match the filter; a batch takes at most {MaxPayouts}.");
             if (NeedsAccount(method) && await db.Payouts.Where(p => ids.Contains(p.Id) && p.Account.Secret == null).Select(p => p.Id).ToListAsync(ct) is { Count: > 0 } bare)
                 return NoAccount(method, bare);
+            if (await UnpayableAsync(db, secrets, method, ids, ct) is { } unpayable) return unpayable;
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
@@ -102,6 +105,24 @@ public static class BatchActions
     // fails it, the affiliate's details are set, and the next payout carries them.
     private static ApiError NoAccount(string method, IReadOnlyList<long> ids) => ApiError.Invalid("payout_ids",
         $"Payouts {Ids(ids)} have no {method} details (the affiliate had none when they were made); fail them and pay a new payout once PUT /v1/affiliates/{{id}}/payout-method is done.");
+
+    /// <summary>
+    /// 422 naming the payouts whose destination the batch's file could not carry (see <see cref="BatchFiles.DestinationProblem"/>),
+    /// grouped by why; null when every one fits.
+    /// </summary>
+    private static async Task<ApiError?> UnpayableAsync(RemitDb db, SecretBox secrets, string method, long[] ids, CancellationToken ct)
+    {
+        var payouts = await db.Payouts.AsNoTracking().Where(p => ids.Contains(p.Id))
+            .Select(p => new { p.Id, p.Account, p.Destination, p.AmountMinor }).ToListAsync(ct);
+        var problems = payouts
+            .Select(p => (p.Id, Problem: BatchFiles.DestinationProblem(method, p.Account, p.Destination, p.AmountMinor, secrets)))
+            .Where(p => p.Problem is not null).GroupBy(p => p.Problem!, p => p.Id).ToList();
+        if (problems.Count == 0) return null;
+        var v = new Validation();
+        foreach (var problem in problems)
+            v.Add("payout_ids", $"Payouts {Ids(problem)} cannot be paid by {method}: {problem.Key}; fail them, and the affiliate's next payout goes where PUT /v1/affiliates/{{id}}/payout-method says.");
+        return v.ToError();
+    }
 
     private static ApiError NotPending(IReadOnlyList<long> ids) =>
         ApiError.InvalidStatus($"Payouts {Ids(ids)} are not pending; a batch takes pending payouts only. Nothing was moved.");
@@ -150,14 +171,21 @@ public static class BatchActions
         if (processing.Count == 0)
             return ApiError.InvalidStatus($"Batch {batchId} is {batch.Status}; it has no processing payouts left to complete.");
 
-        foreach (var p in processing)
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // Set-based: one UPDATE over the batch, one audit insert, one status refresh, whatever the batch's size. A payout
+        // moved by someone else meanwhile (failed or completed by hand, or a racing batch completion) is left as it is.
+        var completed = await PayoutActions.CompleteBatchAsync(db, batch.ProgramId, batchId, reference,
+            references, notes ?? $"batch {batchId}", actor, now, ct);
+        if (completed.Count == 0)
         {
-            var input = new TransitionInput(references.GetValueOrDefault(p.Id, reference!), notes ?? $"batch {batchId}");
-            // A payout moved by someone else meanwhile (failed by hand) is left as it is; the batch completes the rest.
-            await PayoutActions.TransitionAsync(db, p.Id, PayoutStatus.Completed, input, actor, clock, ct);
+            await tx.RollbackAsync(ct);
+            return ApiError.InvalidStatus($"Batch {batchId} has no processing payouts left to complete; they were completed or failed meanwhile.");
         }
-        db.AuditEvents.Add(actor.Record(batch.ProgramId, "batch.completed", "batch", batchId, clock.GetUtcNow().UtcDateTime, notes: reference));
+        await RefreshStatusAsync(db, batchId, ct);
+        db.AuditEvents.Add(actor.Record(batch.ProgramId, "batch.completed", "batch", batchId, now, notes: reference));
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return Outcome<PayoutBatch>.Ok(await db.PayoutBatches.AsNoTracking().SingleAsync(b => b.Id == batchId, ct));
     }
 

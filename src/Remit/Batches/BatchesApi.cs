@@ -26,7 +26,9 @@ public static class BatchesApi
         var group = app.MapApiGroup("/v1/payout-batches", "Payout batches");
         group.MapGet("/", List).RequireAuthorization(Scopes.PayoutsRead);
         group.MapGet("/{id:long}", Get).RequireAuthorization(Scopes.PayoutsRead);
-        group.MapGet("/{id:long}/file", File).RequireAuthorization(Scopes.PayoutsRead)
+        // The file carries whole account numbers and wallet addresses: whoever may move the money, not whoever may read
+        // the list (the dashboard likewise offers it to admins only).
+        group.MapGet("/{id:long}/file", File).RequireAuthorization(Scopes.PayoutsWrite)
             .Produces(200, contentType: "text/plain").Produces(200, contentType: "text/csv");
         group.MapPost("/", Create).RequireAuthorization(Scopes.PayoutsWrite).Accepts<CreateBatchBody>("application/json");
         group.MapPost("/{id:long}/complete", Complete).RequireAuthorization(Scopes.PayoutsWrite).Accepts<CompleteBatchBody>("application/json");
@@ -56,7 +58,7 @@ public static class BatchesApi
         return batch is null ? ApiError.NotFound("Batch not found.") : TypedResults.Ok(new DataEnvelope<BatchDto>(await BatchActions.ToDtoAsync(db, batch, ct)));
     }
 
-    public static async Task<Results<Created<DataEnvelope<BatchDto>>, ApiError>> Create(HttpContext http, RemitDb db, TimeProvider clock, CancellationToken ct)
+    public static async Task<Results<Created<DataEnvelope<BatchDto>>, ApiError>> Create(HttpContext http, RemitDb db, SecretBox secrets, TimeProvider clock, CancellationToken ct)
     {
         var (body, error) = await Body.ReadAsync<CreateBatchBody>(http.Request);
         if (error is not null) return error;
@@ -77,7 +79,7 @@ public static class BatchesApi
         else v.Add("payout_ids", "Give payout_ids, or filter with the payout list's filters.");
         if (!v.IsValid) return v.ToError();
 
-        var outcome = await BatchActions.CreateAsync(db, method!, new BatchSelection(ids, filter), http.Actor(), clock, ct);
+        var outcome = await BatchActions.CreateAsync(db, secrets, method!, new BatchSelection(ids, filter), http.Actor(), clock, ct);
         if (outcome.Error is not null) return outcome.Error;
         var dto = await BatchActions.ToDtoAsync(db, outcome.Value!, ct);
         return TypedResults.Created($"/v1/payout-batches/{dto.Id}", new DataEnvelope<BatchDto>(dto));
