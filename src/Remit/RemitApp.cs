@@ -4,6 +4,7 @@ using Remit.Batches;
 using Remit.Commissions;
 using Remit.Dashboard;
 using Remit.Data;
+using Remit.Payments.PayPal;
 using Remit.Payouts;
 using Remit.Programs;
 using Remit.Requests;
@@ -38,7 +39,7 @@ public static class RemitApp
         services.AddOpenApi();
         services.AddRemitSecrets(builder.Configuration);
         services.Configure<PayPalOptions>(builder.Configuration.GetSection("Remit:PayPal"));
-        services.AddHttpClient<Remit.Payments.PayPal.PayPalClient>();
+        services.AddHttpClient<Remit.Payments.PayPal.PayPalClient>().AddPayPalResilience();
         services.AddScoped<PayPalPayouts>();
         services.AddRemitDashboard();
 

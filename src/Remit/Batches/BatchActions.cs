@@ -139,7 +139,7 @@ public static class BatchActions
         var counts = await db.Payouts.Where(p => p.BatchId == batchId).GroupBy(p => p.Status)
             .Select(g => new { Status = g.Key, Count = g.Count() }).ToListAsync(ct);
         int Count(string status) => counts.FirstOrDefault(c => c.Status == status)?.Count ?? 0;
-        var sent = await db.PayoutBatches.Where(b => b.Id == batchId).Select(b => b.ProviderBatchId != null).SingleAsync(ct);
+        var sent = await db.PayoutBatches.Where(b => b.Id == batchId).Select(b => b.SentAt != null).SingleAsync(ct);
         var status = BatchStatus.Derive(sent, Count(PayoutStatus.Processing) + Count(PayoutStatus.Pending), Count(PayoutStatus.Completed), Count(PayoutStatus.Failed));
         await db.PayoutBatches.Where(b => b.Id == batchId).ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, status), ct);
     }
@@ -166,7 +166,7 @@ public static class BatchActions
                 v.Add("references", $"Payouts {Ids(lacking)} need a transaction hash valid for their network (EVM: 0x + 64 hex; Solana: a base58 signature).");
         }
         if (!v.IsValid) return v.ToError();
-        if (batch.ProviderBatchId is not null)
+        if (batch.SentAt is not null)
             return ApiError.InvalidStatus($"Batch {batchId} was sent through the PayPal API; its payouts complete when PayPal reports them (sync or webhook).");
         if (processing.Count == 0)
             return ApiError.InvalidStatus($"Batch {batchId} is {batch.Status}; it has no processing payouts left to complete.");

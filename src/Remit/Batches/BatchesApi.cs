@@ -14,6 +14,7 @@ namespace Remit.Batches;
 
 public sealed record CreateBatchBody(string? Method, long[]? PayoutIds, JsonElement? Filter);
 public sealed record CompleteBatchBody(string? Reference, string? Notes, Dictionary<string, string>? References);
+public sealed record SyncBatchBody(string? ProviderBatchId);
 public sealed record WebhookAck(bool Handled, long? PayoutId, string? TransactionStatus);
 
 public static class BatchesApi
@@ -33,7 +34,7 @@ public static class BatchesApi
         group.MapPost("/", Create).RequireAuthorization(Scopes.PayoutsWrite).Accepts<CreateBatchBody>("application/json");
         group.MapPost("/{id:long}/complete", Complete).RequireAuthorization(Scopes.PayoutsWrite).Accepts<CompleteBatchBody>("application/json");
         group.MapPost("/{id:long}/send", Send).RequireAuthorization(Scopes.PayoutsWrite);
-        group.MapPost("/{id:long}/sync", Sync).RequireAuthorization(Scopes.PayoutsWrite);
+        group.MapPost("/{id:long}/sync", Sync).RequireAuthorization(Scopes.PayoutsWrite).Accepts<SyncBatchBody>("application/json");
 
         // PayPal calls this without a token; its signature, checked by PayPal against the program's webhook id, is the auth.
         app.MapPost("/v1/webhooks/paypal", PayPalWebhook).WithTags("Webhooks").AllowAnonymous();
@@ -157,7 +158,12 @@ public static class BatchesApi
 
     public static async Task<Results<Ok<DataEnvelope<BatchDto>>, ApiError>> Sync(long id, HttpContext http, RemitDb db, [FromServices] PayPalPayouts paypal, CancellationToken ct)
     {
-        var outcome = await paypal.SyncAsync(id, http.Actor(), ct);
+        var (body, error) = await Body.ReadAsync<SyncBatchBody>(http.Request);
+        var v = new Validation();
+        var providerBatchId = error is null ? v.Text(body?.ProviderBatchId, "provider_batch_id", 64) : null;
+        if (error is not null || !v.IsValid)
+            return await db.PayoutBatches.AnyAsync(b => b.Id == id, ct) ? error ?? v.ToError() : ApiError.NotFound("Batch not found.");
+        var outcome = await paypal.SyncAsync(id, providerBatchId, http.Actor(), ct);
         if (outcome.Error is not null) return outcome.Error;
         return TypedResults.Ok(new DataEnvelope<BatchDto>(await BatchActions.ToDtoAsync(db, outcome.Value!, ct)));
     }
