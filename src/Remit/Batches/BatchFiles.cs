@@ -28,6 +28,10 @@ public static class BatchFiles
         var payouts = await db.Payouts.AsNoTracking().Where(p => p.BatchId == batch.Id && p.Status != PayoutStatus.Failed)
             .OrderBy(p => p.Id).ToListAsync(ct);
         if (payouts.Count == 0) return ApiError.InvalidStatus($"Every payout of batch {batch.Id} failed; there is nothing to pay.");
+        // Batches made before creation checked destinations may hold one the file cannot carry: say which, never a 500.
+        var unpayable = payouts.Where(p => DestinationProblem(batch.Method, p.Account, p.Destination, p.AmountMinor, secrets) is not null).Select(p => p.Id).ToList();
+        if (unpayable.Count > 0)
+            return ApiError.InvalidStatus($"Payouts {BatchActions.Ids(unpayable)} of batch {batch.Id} cannot be paid by {batch.Method}; fail them, and the file is made of the rest.");
         return batch.Method switch
         {
             PayoutMethods.Bank => Nacha(program, batch, payouts, secrets),

@@ -57,6 +57,25 @@ public sealed class BatchDestinationTests
     }
 
     [Fact]
+    public async Task A_batch_made_before_the_checks_with_a_destination_its_file_cannot_carry_is_a_409_naming_it_not_a_500()
+    {
+        await using var app = await TestApp.StartAsync();
+        var t = await app.NewProgramAsync("custom");
+        var good = await t.MethodPayoutAsync(PaymentsSetup.Crypto(), 10m, "Grace Hopper");
+        var mixed = await t.MethodPayoutAsync(PaymentsSetup.Crypto(), 25m);
+        var batch = (await t.BatchAsync("crypto", [good, mixed])).Id();
+        // As a batch made before creation checked destinations: a crypto payout carrying a bank account number (what the old PATCH let through).
+        await using (var db = app.Db(t.ProgramId))
+            await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE payouts SET account_secret = {app.Secrets.Encrypt("000123456789")} WHERE id = {mixed}");
+
+        var error = await Api.ErrorAsync(await t.Http.GetAsync($"/v1/payout-batches/{batch}/file"), 409, "INVALID_STATUS");
+
+        Assert.Contains($"Payouts {mixed} of batch {batch} cannot be paid by crypto", error["message"]!.GetValue<string>());
+        await t.PostAsync($"/v1/payouts/{mixed}/fail", new { reason = "wrong destination" });
+        Assert.Equal(HttpStatusCode.OK, (await t.Http.GetAsync($"/v1/payout-batches/{batch}/file")).StatusCode);
+    }
+
+    [Fact]
     public async Task A_bank_payout_over_nachas_entry_limit_is_refused_at_batch_creation()
     {
         await using var app = await TestApp.StartAsync();
