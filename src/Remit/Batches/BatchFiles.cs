@@ -27,11 +27,11 @@ public static class BatchFiles
         var program = await db.CurrentProgramAsync(ct);
         var payouts = await db.Payouts.AsNoTracking().Where(p => p.BatchId == batch.Id && p.Status != PayoutStatus.Failed)
             .OrderBy(p => p.Id).ToListAsync(ct);
-        if (payouts.Count == 0) return ApiError.InvalidStatus($"Every payout of batch {batch.Id} failed; there is nothing to pay.");
+        if (payouts.Count == 0) return Problem.InvalidStatus($"Every payout of batch {batch.Id} failed; there is nothing to pay.");
         // Batches made before creation checked destinations may hold one the file cannot carry: say which, never a 500.
         var unpayable = payouts.Where(p => DestinationProblem(batch.Method, p.Account, p.Destination, p.AmountMinor, secrets) is not null).Select(p => p.Id).ToList();
         if (unpayable.Count > 0)
-            return ApiError.InvalidStatus($"Payouts {BatchActions.Ids(unpayable)} of batch {batch.Id} cannot be paid by {batch.Method}; fail them, and the file is made of the rest.");
+            return Problem.InvalidStatus($"Payouts {BatchActions.Ids(unpayable)} of batch {batch.Id} cannot be paid by {batch.Method}; fail them, and the file is made of the rest.");
         return batch.Method switch
         {
             PayoutMethods.Bank => Nacha(program, batch, payouts, secrets),
@@ -76,7 +76,7 @@ public static class BatchFiles
         var ach = program.Ach;
         var missing = ach.Missing().ToList();
         if (missing.Count > 0)
-            return new ApiError(422, ErrorCodes.Validation, $"The ACH settings are incomplete: set {string.Join(", ", missing)} with PUT /v1/settings/ach.",
+            return Problem.Invalid($"The ACH settings are incomplete: set {string.Join(", ", missing)} with PUT /v1/settings/ach.",
                 missing.Select(f => new ErrorDetail(f, $"{f} is required for a NACHA file.")).ToList());
         var created = TimeZoneInfo.ConvertTimeFromUtc(batch.CreatedAt, program.TimeZoneInfo);
         var createdDay = DateOnly.FromDateTime(created);

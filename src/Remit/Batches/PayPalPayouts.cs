@@ -28,8 +28,6 @@ public sealed class PayPalPayouts(RemitDb db, PayPalClient client, SecretBox sec
     /// <summary>A send that started this long ago and never finished (a crashed process) may be tried again.</summary>
     public static readonly TimeSpan SendClaimTimeout = TimeSpan.FromMinutes(5);
 
-    public const string ProviderError = "PAYMENT_PROVIDER_ERROR";
-
     // PayPal's transaction_status values, grouped by what they do to a payout.
     private static readonly string[] Failures = ["FAILED", "RETURNED", "BLOCKED", "REFUNDED", "REVERSED"];
     private static readonly string[] MoneyBack = ["RETURNED", "REFUNDED", "REVERSED"];
@@ -42,14 +40,14 @@ public sealed class PayPalPayouts(RemitDb db, PayPalClient client, SecretBox sec
     public async Task<Outcome<PayoutBatch>> SendAsync(long batchId, Actor actor, CancellationToken ct)
     {
         var batch = await db.PayoutBatches.AsNoTracking().SingleOrDefaultAsync(b => b.Id == batchId, ct);
-        if (batch is null) return ApiError.NotFound("Batch not found.");
+        if (batch is null) return Problem.NotFound("Batch not found.");
         var program = await db.CurrentProgramAsync(ct);
         if (batch.Method != PayoutMethods.PayPal)
-            return ApiError.Invalid("method", $"Batch {batchId} is a {batch.Method} batch; only PayPal batches are sent through PayPal.");
+            return Problem.Invalid("method", $"Batch {batchId} is a {batch.Method} batch; only PayPal batches are sent through PayPal.");
         if (!Plans.SendsPayPalByApi(program.Plan))
-            return ApiError.Invalid("plan", $"The {program.Plan} plan pays PayPal by hand: download the batch's file and upload it at PayPal, then complete the batch. Sending through the PayPal API is in basic and up.");
+            return Problem.Invalid("plan", $"The {program.Plan} plan pays PayPal by hand: download the batch's file and upload it at PayPal, then complete the batch. Sending through the PayPal API is in basic and up.");
         if (Credentials(program) is not { } credentials)
-            return ApiError.Invalid("paypal", "Set client_id and client_secret with PUT /v1/settings/paypal first.");
+            return Problem.Invalid("paypal", "Set client_id and client_secret with PUT /v1/settings/paypal first.");
         if (batch.SentAt is not null) return Outcome<PayoutBatch>.Ok(batch);
 
         var now = clock.GetUtcNow().UtcDateTime;
@@ -62,7 +60,7 @@ public sealed class PayPalPayouts(RemitDb db, PayPalClient client, SecretBox sec
             var current = await db.PayoutBatches.AsNoTracking().SingleAsync(b => b.Id == batchId, ct);
             return current.SentAt is not null
                 ? Outcome<PayoutBatch>.Ok(current)
-                : ApiError.InvalidStatus($"Batch {batchId} is being sent by another request; try again in a moment.");
+                : Problem.InvalidStatus($"Batch {batchId} is being sent by another request; try again in a moment.");
         }
 
         var payouts = await db.Payouts.AsNoTracking().Where(p => p.BatchId == batchId && p.Status == PayoutStatus.Processing)
@@ -70,7 +68,7 @@ public sealed class PayPalPayouts(RemitDb db, PayPalClient client, SecretBox sec
         if (payouts.Count == 0)
         {
             await ReleaseClaimAsync(batchId, ct);
-            return ApiError.InvalidStatus($"Batch {batchId} has no processing payouts to send.");
+            return Problem.InvalidStatus($"Batch {batchId} has no processing payouts to send.");
         }
         var items = payouts.Select(p => new PayPalPayoutItem(p.Id.ToString(CultureInfo.InvariantCulture), p.Destination!,
             PayPalUploadCsv.FormatAmount(p.AmountMinor, p.Currency, Money.Exponent(p.Currency)), p.Currency,
@@ -127,17 +125,17 @@ public sealed class PayPalPayouts(RemitDb db, PayPalClient client, SecretBox sec
     public async Task<Outcome<PayoutBatch>> SyncAsync(long batchId, string? providerBatchId, Actor actor, CancellationToken ct)
     {
         var batch = await db.PayoutBatches.AsNoTracking().SingleOrDefaultAsync(b => b.Id == batchId, ct);
-        if (batch is null) return ApiError.NotFound("Batch not found.");
+        if (batch is null) return Problem.NotFound("Batch not found.");
         if (batch.Method != PayoutMethods.PayPal)
-            return ApiError.Invalid("method", $"Batch {batchId} is a {batch.Method} batch; only PayPal batches sync with PayPal.");
+            return Problem.Invalid("method", $"Batch {batchId} is a {batch.Method} batch; only PayPal batches sync with PayPal.");
         var program = await db.CurrentProgramAsync(ct);
         if (Credentials(program) is not { } credentials)
-            return ApiError.Invalid("paypal", "Set client_id and client_secret with PUT /v1/settings/paypal first.");
+            return Problem.Invalid("paypal", "Set client_id and client_secret with PUT /v1/settings/paypal first.");
         if (providerBatchId is not null && batch.ProviderBatchId is not null && providerBatchId != batch.ProviderBatchId)
-            return ApiError.Invalid("provider_batch_id", $"Batch {batchId} is PayPal's batch {batch.ProviderBatchId}.");
-        if (batch.SentAt is null) return ApiError.InvalidStatus($"Batch {batchId} has not been sent to PayPal (POST /v1/payout-batches/{batchId}/send).");
+            return Problem.Invalid("provider_batch_id", $"Batch {batchId} is PayPal's batch {batch.ProviderBatchId}.");
+        if (batch.SentAt is null) return Problem.InvalidStatus($"Batch {batchId} has not been sent to PayPal (POST /v1/payout-batches/{batchId}/send).");
         if (batch.ProviderBatchId is null && providerBatchId is null)
-            return ApiError.InvalidStatus($"PayPal has batch {batchId} (sender_batch_id {batch.SenderBatchId}) but did not say its payout_batch_id. It is recorded from the first webhook of one of its items, or give provider_batch_id (PayPal's dashboard shows it) with this sync.");
+            return Problem.InvalidStatus($"PayPal has batch {batchId} (sender_batch_id {batch.SenderBatchId}) but did not say its payout_batch_id. It is recorded from the first webhook of one of its items, or give provider_batch_id (PayPal's dashboard shows it) with this sync.");
 
         PayPalBatchResult? result;
         try
@@ -155,7 +153,7 @@ public sealed class PayPalPayouts(RemitDb db, PayPalClient client, SecretBox sec
             return ProviderProblem($"PayPal could not be read for batch {batchId}: {e.Message}");
         }
         if (result is null)
-            return ApiError.Invalid("provider_batch_id", $"PayPal has no batch {providerBatchId} sent with sender_batch_id {batch.SenderBatchId}.");
+            return Problem.Invalid("provider_batch_id", $"PayPal has no batch {providerBatchId} sent with sender_batch_id {batch.SenderBatchId}.");
         if (batch.ProviderBatchId is null) await LinkAsync(batch, result.PayoutBatchId, actor, ct);
         db.AuditEvents.Add(actor.Record(program.Id, "batch.synced", "batch", batchId, clock.GetUtcNow().UtcDateTime,
             notes: $"PayPal batch_status {result.BatchStatus}"));
@@ -180,7 +178,7 @@ public sealed class PayPalPayouts(RemitDb db, PayPalClient client, SecretBox sec
         }
         catch (Exception e) when (e is FormatException or System.Text.Json.JsonException)
         {
-            return ApiError.Invalid("body", "The body is not a PayPal webhook event.");
+            return Problem.Invalid("body", "The body is not a PayPal webhook event.");
         }
         // Other event types (or a batch-level event) carry no item to move; PayPal only needs to hear it arrived.
         if (item is null) return Outcome<PayPalItemEvent?>.Ok(null);
@@ -207,7 +205,7 @@ public sealed class PayPalPayouts(RemitDb db, PayPalClient client, SecretBox sec
             catch (Exception e) when (e is PayPalException or HttpRequestException or OperationCanceledException && !ct.IsCancellationRequested)
             {
                 log.LogWarning("PayPal could not verify webhook transmission {TransmissionId} for batch {BatchId}: {Failure}", transmission, batch.Id, e.Message);
-                return new ApiError(503, ProviderError, "The delivery could not be verified now; PayPal delivers it again later.");
+                return Problem.ProviderFailed("The delivery could not be verified now; PayPal delivers it again later.");
             }
         }
         if (!verified)
@@ -285,8 +283,8 @@ public sealed class PayPalPayouts(RemitDb db, PayPalClient client, SecretBox sec
     private Task ReleaseClaimAsync(long batchId, CancellationToken ct) =>
         db.PayoutBatches.Where(b => b.Id == batchId && b.ProviderBatchId == null).ExecuteUpdateAsync(s => s.SetProperty(b => b.SendStartedAt, (DateTime?)null), ct);
 
-    private static ApiError ProviderProblem(string message) => new(502, ProviderError, message);
+    private static Problem ProviderProblem(string message) => Problem.ProviderFailed(message);
 
     // One answer for every delivery not shown to be PayPal's, so an unsigned caller learns nothing (not even which batch ids exist).
-    private static ApiError Unverified() => new(401, ErrorCodes.Unauthorized, "The delivery is not verified as PayPal's.");
+    private static Problem Unverified() => Problem.Unverified("The delivery is not verified as PayPal's.");
 }
