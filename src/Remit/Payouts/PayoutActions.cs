@@ -160,9 +160,13 @@ public static class PayoutActions
                 .SetProperty(p => p.ProcessingAt, now)
                 .SetProperty(p => p.BatchId, batchId), ct);
         if (moved != ids.Count) return moved;
-        db.AuditEvents.AddRange(ids.Select(id => actor.Record(db.ProgramId, $"payout.{PayoutStatus.Processing}", "payout", id, now,
-            PayoutStatus.Pending, PayoutStatus.Processing, $"batch {batchId}")));
-        await db.SaveChangesAsync(ct);
+        // One INSERT ... SELECT: the batch is new and not yet committed, so its payouts are exactly the rows just moved.
+        await db.Database.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO audit_events (program_id, actor_type, actor_id, actor_name, action, entity_type, entity_id, from_status, to_status, notes, "at")
+            SELECT program_id, {actor.Type}, NULLIF({actor.Id ?? ""}, ''), NULLIF({actor.Name ?? ""}, ''), {"payout." + PayoutStatus.Processing}, 'payout', id,
+                {PayoutStatus.Pending}, {PayoutStatus.Processing}, {"batch " + batchId.ToString(CultureInfo.InvariantCulture)}, {now}
+            FROM payouts WHERE program_id = {db.ProgramId} AND batch_id = {batchId}
+            """, ct);
         return moved;
     }
 
