@@ -5,6 +5,7 @@ using Remit.Commissions;
 using Remit.Dashboard;
 using Remit.Data;
 using Remit.Hosting;
+using Remit.Payments.PayPal;
 using Remit.Payouts;
 using Remit.Programs;
 using Remit.Requests;
@@ -42,7 +43,7 @@ public static class RemitApp
         services.AddOpenApi();
         services.AddRemitSecrets(builder.Configuration, builder.Environment);
         services.Configure<PayPalOptions>(builder.Configuration.GetSection("Remit:PayPal"));
-        services.AddHttpClient<Remit.Payments.PayPal.PayPalClient>();
+        services.AddHttpClient<Remit.Payments.PayPal.PayPalClient>().AddPayPalResilience();
         services.AddScoped<PayPalPayouts>();
         services.AddRemitDashboard(builder.Configuration, builder.Environment);
 

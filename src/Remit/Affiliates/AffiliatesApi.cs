@@ -176,11 +176,11 @@ public static class AffiliateActions
         if (email is not null) a.Email = email;
         if (body.Country is not null) a.Country = country is { Length: > 0 } ? country : null;
         if (body.Status is not null) a.Status = body.Status;
-        a.PayoutMethod = method;
-        a.PayPalEmail = method == PayoutMethods.PayPal ? paypal : null;
         // An account belongs to the method it was given for; its details come through PUT .../payout-method, which
         // validates and encrypts them together.
         if (method != a.PayoutMethod) a.Account = PayoutAccount.None;
+        a.PayoutMethod = method;
+        a.PayPalEmail = method == PayoutMethods.PayPal ? paypal : null;
         a.RefreshSearchText();
         return null;
     }

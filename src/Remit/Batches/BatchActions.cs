@@ -5,6 +5,7 @@ using Remit.Data;
 using Remit.Payments;
 using Remit.Payouts;
 using Remit.Programs;
+using Remit.Security;
 
 namespace Remit.Batches;
 
@@ -39,7 +40,7 @@ public static class BatchActions
     /// transaction, with one conditional update whose row count must equal the number of payouts. Checks in the
     /// contract's order: 404 (ids not in this program), 422 (method, plan, payouts of another method), 409 (not pending).
     /// </summary>
-    public static async Task<Outcome<PayoutBatch>> CreateAsync(RemitDb db, string method, BatchSelection selection, Actor actor,
+    public static async Task<Outcome<PayoutBatch>> CreateAsync(RemitDb db, SecretBox secrets, string method, BatchSelection selection, Actor actor,
         TimeProvider clock, CancellationToken ct)
     {
         var program = await db.CurrentProgramAsync(ct);
@@ -54,6 +55,7 @@ public static class BatchActions
             if (otherMethod.Count > 0)
                 return Problem.Invalid("payout_ids", $"Payouts {Ids(otherMethod)} are not {method} payouts; a batch is of one method.");
             if (NeedsAccount(method) && found.Where(p => !p.HasAccount).Select(p => p.Id).ToList() is { Count: > 0 } bare) return NoAccount(method, bare);
+            if (await UnpayableAsync(db, secrets, method, listed, ct) is { } unpayable) return unpayable;
             var notPending = found.Where(p => p.Status != PayoutStatus.Pending).Select(p => p.Id).ToList();
             if (notPending.Count > 0) return NotPending(notPending);
             ids = [.. listed];
@@ -68,6 +70,7 @@ public static class BatchActions
             if (ids.Length > MaxPayouts) return Problem.Invalid("filter", $"More than {MaxPayouts} payouts match the filter; a batch takes at most {MaxPayouts}.");
             if (NeedsAccount(method) && await db.Payouts.Where(p => ids.Contains(p.Id) && p.Account.Secret == null).Select(p => p.Id).ToListAsync(ct) is { Count: > 0 } bare)
                 return NoAccount(method, bare);
+            if (await UnpayableAsync(db, secrets, method, ids, ct) is { } unpayable) return unpayable;
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
@@ -103,6 +106,24 @@ public static class BatchActions
     private static Problem NoAccount(string method, IReadOnlyList<long> ids) => Problem.Invalid("payout_ids",
         $"Payouts {Ids(ids)} have no {method} details (the affiliate had none when they were made); fail them and pay a new payout once PUT /v1/affiliates/{{id}}/payout-method is done.");
 
+    /// <summary>
+    /// 422 naming the payouts whose destination the batch's file could not carry (see <see cref="BatchFiles.DestinationProblem"/>),
+    /// grouped by why; null when every one fits.
+    /// </summary>
+    private static async Task<Problem?> UnpayableAsync(RemitDb db, SecretBox secrets, string method, long[] ids, CancellationToken ct)
+    {
+        var payouts = await db.Payouts.AsNoTracking().Where(p => ids.Contains(p.Id))
+            .Select(p => new { p.Id, p.Account, p.Destination, p.AmountMinor }).ToListAsync(ct);
+        var problems = payouts
+            .Select(p => (p.Id, Problem: BatchFiles.DestinationProblem(method, p.Account, p.Destination, p.AmountMinor, secrets)))
+            .Where(p => p.Problem is not null).GroupBy(p => p.Problem!, p => p.Id).ToList();
+        if (problems.Count == 0) return null;
+        var v = new Validation();
+        foreach (var problem in problems)
+            v.Add("payout_ids", $"Payouts {Ids(problem)} cannot be paid by {method}: {problem.Key}; fail them, and the affiliate's next payout goes where PUT /v1/affiliates/{{id}}/payout-method says.");
+        return v.ToProblem();
+    }
+
     private static Problem NotPending(IReadOnlyList<long> ids) =>
         Problem.InvalidStatus($"Payouts {Ids(ids)} are not pending; a batch takes pending payouts only. Nothing was moved.");
 
@@ -118,7 +139,7 @@ public static class BatchActions
         var counts = await db.Payouts.Where(p => p.BatchId == batchId).GroupBy(p => p.Status)
             .Select(g => new { Status = g.Key, Count = g.Count() }).ToListAsync(ct);
         int Count(string status) => counts.FirstOrDefault(c => c.Status == status)?.Count ?? 0;
-        var sent = await db.PayoutBatches.Where(b => b.Id == batchId).Select(b => b.ProviderBatchId != null).SingleAsync(ct);
+        var sent = await db.PayoutBatches.Where(b => b.Id == batchId).Select(b => b.SentAt != null).SingleAsync(ct);
         var status = BatchStatus.Derive(sent, Count(PayoutStatus.Processing) + Count(PayoutStatus.Pending), Count(PayoutStatus.Completed), Count(PayoutStatus.Failed));
         await db.PayoutBatches.Where(b => b.Id == batchId).ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, status), ct);
     }
@@ -145,19 +166,26 @@ public static class BatchActions
                 v.Add("references", $"Payouts {Ids(lacking)} need a transaction hash valid for their network (EVM: 0x + 64 hex; Solana: a base58 signature).");
         }
         if (!v.IsValid) return v.ToProblem();
-        if (batch.ProviderBatchId is not null)
+        if (batch.SentAt is not null)
             return Problem.InvalidStatus($"Batch {batchId} was sent through the PayPal API; its payouts complete when PayPal reports them (sync or webhook).");
         if (processing.Count == 0)
             return Problem.InvalidStatus($"Batch {batchId} is {batch.Status}; it has no processing payouts left to complete.");
 
-        foreach (var p in processing)
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // Set-based: one UPDATE over the batch, one audit insert, one status refresh, whatever the batch's size. A payout
+        // moved by someone else meanwhile (failed or completed by hand, or a racing batch completion) is left as it is.
+        var completed = await PayoutActions.CompleteBatchAsync(db, batch.ProgramId, batchId, reference,
+            references, notes ?? $"batch {batchId}", actor, now, ct);
+        if (completed.Count == 0)
         {
-            var input = new TransitionInput(references.GetValueOrDefault(p.Id, reference!), notes ?? $"batch {batchId}");
-            // A payout moved by someone else meanwhile (failed by hand) is left as it is; the batch completes the rest.
-            await PayoutActions.TransitionAsync(db, p.Id, PayoutStatus.Completed, input, actor, clock, ct);
+            await tx.RollbackAsync(ct);
+            return Problem.InvalidStatus($"Batch {batchId} has no processing payouts left to complete; they were completed or failed meanwhile.");
         }
-        db.AuditEvents.Add(actor.Record(batch.ProgramId, "batch.completed", "batch", batchId, clock.GetUtcNow().UtcDateTime, notes: reference));
+        await RefreshStatusAsync(db, batchId, ct);
+        db.AuditEvents.Add(actor.Record(batch.ProgramId, "batch.completed", "batch", batchId, now, notes: reference));
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return Outcome<PayoutBatch>.Ok(await db.PayoutBatches.AsNoTracking().SingleAsync(b => b.Id == batchId, ct));
     }
 

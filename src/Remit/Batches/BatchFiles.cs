@@ -28,6 +28,10 @@ public static class BatchFiles
         var payouts = await db.Payouts.AsNoTracking().Where(p => p.BatchId == batch.Id && p.Status != PayoutStatus.Failed)
             .OrderBy(p => p.Id).ToListAsync(ct);
         if (payouts.Count == 0) return Problem.InvalidStatus($"Every payout of batch {batch.Id} failed; there is nothing to pay.");
+        // Batches made before creation checked destinations may hold one the file cannot carry: say which, never a 500.
+        var unpayable = payouts.Where(p => DestinationProblem(batch.Method, p.Account, p.Destination, p.AmountMinor, secrets) is not null).Select(p => p.Id).ToList();
+        if (unpayable.Count > 0)
+            return Problem.InvalidStatus($"Payouts {BatchActions.Ids(unpayable)} of batch {batch.Id} cannot be paid by {batch.Method}; fail them, and the file is made of the rest.");
         return batch.Method switch
         {
             PayoutMethods.Bank => Nacha(program, batch, payouts, secrets),
@@ -36,6 +40,35 @@ public static class BatchFiles
                 new UsdcTransfer(p.Account.Network!, secrets.Decrypt(p.Account.Secret!), p.AmountMinor, Id(p))).ToList()),
                 "text/csv", $"remit-{batch.Id}-usdc.csv")),
         };
+    }
+
+    /// <summary>
+    /// Why this payout cannot go into a file of <paramref name="method"/>, or null. Checked when a batch is made, so a
+    /// batch whose file cannot be written is refused then (422) and never fails later: the account must be of the
+    /// method (an affiliate who changed method before the fix kept the old method's details), fit the file's fields,
+    /// and a bank credit must fit NACHA's ten-digit amount field.
+    /// </summary>
+    public static string? DestinationProblem(string method, PayoutAccount account, string? destination, long amountMinor, SecretBox secrets)
+    {
+        switch (method)
+        {
+            case PayoutMethods.PayPal:
+                return destination is { Length: > 0 and <= PayPalUploadCsv.MaxRecipientLength } && AffiliateActions.IsEmail(destination)
+                    ? null : "its destination is not a PayPal email address";
+            case PayoutMethods.Bank:
+                if (amountMinor > Payments.Nacha.MaxAmountCents)
+                    return $"its amount is over NACHA's limit of {Money.Format(Payments.Nacha.MaxAmountCents, "USD")} USD for one entry";
+                var number = account.Secret is null || account.Network is not null ? null : secrets.Decrypt(account.Secret);
+                return number is { Length: >= 4 and <= Payments.Nacha.AccountNumberLength } && number.All(char.IsAsciiDigit)
+                    && AbaRouting.IsValid(account.RoutingNumber) && Payments.Nacha.ToAchText(account.HolderName, Payments.Nacha.HolderNameLength).Length > 0
+                    && account.HolderType is HolderTypes.Individual or HolderTypes.Business && account.AccountType is AccountTypes.Checking or AccountTypes.Savings
+                    ? null : "its destination is not a bank account";
+            case PayoutMethods.Crypto:
+                return account.Secret is not null && account.RoutingNumber is null && CryptoAddress.IsValidAddress(account.Network, secrets.Decrypt(account.Secret))
+                    ? null : "its destination is not a wallet address of a supported network";
+            default:
+                return $"{method} is not a payout method";
+        }
     }
 
     private static Outcome<BatchFile> Nacha(AffiliateProgram program, PayoutBatch batch, List<Payout> payouts, SecretBox secrets)

@@ -14,6 +14,7 @@ namespace Remit.Batches;
 
 public sealed record CreateBatchBody(string? Method, long[]? PayoutIds, JsonElement? Filter);
 public sealed record CompleteBatchBody(string? Reference, string? Notes, Dictionary<string, string>? References);
+public sealed record SyncBatchBody(string? ProviderBatchId);
 public sealed record WebhookAck(bool Handled, long? PayoutId, string? TransactionStatus);
 
 public static class BatchesApi
@@ -26,12 +27,14 @@ public static class BatchesApi
         var group = app.MapApiGroup("/v1/payout-batches", "Payout batches");
         group.MapGet("/", List).RequireAuthorization(Scopes.PayoutsRead);
         group.MapGet("/{id:long}", Get).RequireAuthorization(Scopes.PayoutsRead);
-        group.MapGet("/{id:long}/file", File).RequireAuthorization(Scopes.PayoutsRead)
+        // The file carries whole account numbers and wallet addresses: whoever may move the money, not whoever may read
+        // the list (the dashboard likewise offers it to admins only).
+        group.MapGet("/{id:long}/file", File).RequireAuthorization(Scopes.PayoutsWrite)
             .Produces(200, contentType: "text/plain").Produces(200, contentType: "text/csv");
         group.MapPost("/", Create).RequireAuthorization(Scopes.PayoutsWrite).Accepts<CreateBatchBody>("application/json");
         group.MapPost("/{id:long}/complete", Complete).RequireAuthorization(Scopes.PayoutsWrite).Accepts<CompleteBatchBody>("application/json");
         group.MapPost("/{id:long}/send", Send).RequireAuthorization(Scopes.PayoutsWrite);
-        group.MapPost("/{id:long}/sync", Sync).RequireAuthorization(Scopes.PayoutsWrite);
+        group.MapPost("/{id:long}/sync", Sync).RequireAuthorization(Scopes.PayoutsWrite).Accepts<SyncBatchBody>("application/json");
 
         // PayPal calls this without a token; its signature, checked by PayPal against the program's webhook id, is the auth.
         app.MapPost("/v1/webhooks/paypal", PayPalWebhook).WithTags("Webhooks").AllowAnonymous();
@@ -56,7 +59,7 @@ public static class BatchesApi
         return batch is null ? Problem.NotFound("Batch not found.").ToHttp() : TypedResults.Ok(new DataEnvelope<BatchDto>(await BatchActions.ToDtoAsync(db, batch, ct)));
     }
 
-    public static async Task<Results<Created<DataEnvelope<BatchDto>>, ApiError>> Create(HttpContext http, RemitDb db, TimeProvider clock, CancellationToken ct)
+    public static async Task<Results<Created<DataEnvelope<BatchDto>>, ApiError>> Create(HttpContext http, RemitDb db, SecretBox secrets, TimeProvider clock, CancellationToken ct)
     {
         var (body, error) = await Body.ReadAsync<CreateBatchBody>(http.Request);
         if (error is not null) return error.ToHttp();
@@ -77,7 +80,7 @@ public static class BatchesApi
         else v.Add("payout_ids", "Give payout_ids, or filter with the payout list's filters.");
         if (!v.IsValid) return v.ToProblem().ToHttp();
 
-        var outcome = await BatchActions.CreateAsync(db, method!, new BatchSelection(ids, filter), http.Actor(), clock, ct);
+        var outcome = await BatchActions.CreateAsync(db, secrets, method!, new BatchSelection(ids, filter), http.Actor(), clock, ct);
         if (outcome.Error is not null) return outcome.Error.ToHttp();
         var dto = await BatchActions.ToDtoAsync(db, outcome.Value!, ct);
         return TypedResults.Created($"/v1/payout-batches/{dto.Id}", new DataEnvelope<BatchDto>(dto));
@@ -153,7 +156,12 @@ public static class BatchesApi
 
     public static async Task<Results<Ok<DataEnvelope<BatchDto>>, ApiError>> Sync(long id, HttpContext http, RemitDb db, [FromServices] PayPalPayouts paypal, CancellationToken ct)
     {
-        var outcome = await paypal.SyncAsync(id, http.Actor(), ct);
+        var (body, error) = await Body.ReadAsync<SyncBatchBody>(http.Request);
+        var v = new Validation();
+        var providerBatchId = error is null ? v.Text(body?.ProviderBatchId, "provider_batch_id", 64) : null;
+        if (error is not null || !v.IsValid)
+            return await (error ?? v.ToProblem()).ToHttpAsync(() => db.PayoutBatches.AnyAsync(b => b.Id == id, ct), "Batch not found.");
+        var outcome = await paypal.SyncAsync(id, providerBatchId, http.Actor(), ct);
         if (outcome.Error is not null) return outcome.Error.ToHttp();
         return TypedResults.Ok(new DataEnvelope<BatchDto>(await BatchActions.ToDtoAsync(db, outcome.Value!, ct)));
     }

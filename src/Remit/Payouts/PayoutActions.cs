@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Remit.Affiliates;
 using Remit.Api;
@@ -160,9 +161,59 @@ public static class PayoutActions
                 .SetProperty(p => p.ProcessingAt, now)
                 .SetProperty(p => p.BatchId, batchId), ct);
         if (moved != ids.Count) return moved;
-        db.AuditEvents.AddRange(ids.Select(id => actor.Record(db.ProgramId, $"payout.{PayoutStatus.Processing}", "payout", id, now,
-            PayoutStatus.Pending, PayoutStatus.Processing, $"batch {batchId}")));
-        await db.SaveChangesAsync(ct);
+        // One INSERT ... SELECT: the batch is new and not yet committed, so its payouts are exactly the rows just moved.
+        await db.Database.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO audit_events (program_id, actor_type, actor_id, actor_name, action, entity_type, entity_id, from_status, to_status, notes, "at")
+            SELECT program_id, {actor.Type}, NULLIF({actor.Id ?? ""}, ''), NULLIF({actor.Name ?? ""}, ''), {"payout." + PayoutStatus.Processing}, 'payout', id,
+                {PayoutStatus.Pending}, {PayoutStatus.Processing}, {"batch " + batchId.ToString(CultureInfo.InvariantCulture)}, {now}
+            FROM payouts WHERE program_id = {db.ProgramId} AND batch_id = {batchId}
+            """, ct);
+        return moved;
+    }
+
+    /// <summary>
+    /// Completes every processing payout of a batch at once, in the caller's transaction, set-based: one conditional
+    /// UPDATE over the batch (only rows still processing, so a payout that a racing request completed or failed first
+    /// is left alone and each payout completes exactly once), then one INSERT ... SELECT of the audit events for exactly
+    /// the rows that UPDATE returned. A payout's reference is its entry in <paramref name="references"/>, else
+    /// <paramref name="reference"/>; the audit notes read as <see cref="TransitionAsync"/> writes them. Returns the ids
+    /// completed; the caller refreshes the batch's status.
+    /// </summary>
+    public static async Task<IReadOnlyList<long>> CompleteBatchAsync(RemitDb db, long programId, long batchId, string? reference,
+        IReadOnlyDictionary<long, string> references, string notes, Actor actor, DateTime now, CancellationToken ct)
+    {
+        // A batch completes what it sent; the lifecycle table must allow that step, or nothing moves.
+        if (!PayoutLifecycle.CanMove(PayoutStatus.Processing, PayoutStatus.Completed)) return [];
+        var refsJson = System.Text.Json.JsonSerializer.Serialize(references.ToDictionary(r => r.Key.ToString(CultureInfo.InvariantCulture), r => r.Value));
+        var postgres = db.Database.IsNpgsql();
+        // The per-payout reference, looked up in a JSON object by the row's id (one parameter for any number of payouts).
+        var perPayout = postgres ? "(CAST({0} AS jsonb) ->> CAST(id AS text))" : "json_extract({0}, '$.\"' || id || '\"')";
+        // Nulls go in as '' (no reference or actor id is ever empty), so every parameter has a type on both providers.
+        var referenceOf = $"COALESCE({perPayout}, NULLIF(CAST({{1}} AS text), ''))";
+        // Only fixed SQL fragments are spliced in; every value is a parameter.
+        var update = $$"""
+            UPDATE payouts SET status = {2}, completed_at = {3}, reference = COALESCE({{referenceOf}}, reference), notes = {4}
+            WHERE program_id = {5} AND batch_id = {6} AND status = {7}
+            RETURNING id AS "Value"
+            """;
+        var moved = await db.Database.SqlQueryRaw<long>(update,
+            refsJson, reference ?? "", PayoutStatus.Completed, now, notes, programId, batchId, PayoutStatus.Processing)
+            .ToListAsync(ct);
+        if (moved.Count == 0) return moved;
+
+        var movedJson = System.Text.Json.JsonSerializer.Serialize(moved);
+        var isMoved = postgres
+            ? "id IN (SELECT CAST(value AS bigint) FROM jsonb_array_elements_text(CAST({8} AS jsonb)))"
+            : "id IN (SELECT value FROM json_each({8}))";
+        var audit = $$"""
+            INSERT INTO audit_events (program_id, actor_type, actor_id, actor_name, action, entity_type, entity_id, from_status, to_status, notes, "at")
+            SELECT program_id, {9}, NULLIF(CAST({10} AS text), ''), NULLIF(CAST({11} AS text), ''), {12}, 'payout', id, {7}, {2},
+                substr(CASE WHEN {{referenceOf}} IS NULL THEN {4} ELSE 'reference: ' || {{referenceOf}} || ' — ' || {4} END, 1, 2000), {3}
+            FROM payouts WHERE program_id = {5} AND {{isMoved}}
+            """;
+        await db.Database.ExecuteSqlRawAsync(audit,
+            [refsJson, reference ?? "", PayoutStatus.Completed, now, notes, programId, batchId, PayoutStatus.Processing,
+             movedJson, actor.Type, actor.Id ?? "", actor.Name ?? "", $"payout.{PayoutStatus.Completed}"], ct);
         return moved;
     }
 
@@ -205,12 +256,15 @@ public static class PayoutActions
         };
         db.Commissions.Add(adjustment);
         await db.SaveChangesAsync(ct);
-        db.AuditEvents.Add(actor.Record(payout.ProgramId, "payout.returned", "payout", payoutId, now, notes: $"{code}: {reason} ({date:yyyy-MM-dd}); adjustment commission {adjustment.Id}"));
+        db.AuditEvents.Add(actor.Record(payout.ProgramId, ReturnedAction, "payout", payoutId, now, notes: $"{code}: {reason} ({date:yyyy-MM-dd}); adjustment commission {adjustment.Id}"));
         db.AuditEvents.Add(actor.Record(payout.ProgramId, "commission.created", "commission", adjustment.Id, now, notes: $"adjustment for returned payout {payoutId}"));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return Outcome<Payout>.Ok(await db.Payouts.AsNoTracking().SingleAsync(p => p.Id == payoutId, ct));
     }
+
+    /// <summary>A return is no status (the payout stays completed); its history entry and audit action use these.</summary>
+    public const string Returned = "returned", ReturnedAction = "payout.returned";
 
     public const int MaxBulk = 1000;
 

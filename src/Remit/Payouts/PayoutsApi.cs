@@ -59,9 +59,13 @@ public static class PayoutsApi
         if (row is null) return null;
         var count = await db.PayoutCommissions.CountAsync(pc => pc.PayoutId == id, ct);
         var history = await db.AuditEvents.AsNoTracking()
-            .Where(e => e.EntityType == "payout" && e.EntityId == id && e.ToStatus != null)
+            .Where(e => e.EntityType == "payout" && e.EntityId == id && (e.ToStatus != null || e.Action == PayoutActions.ReturnedAction))
             .OrderBy(e => e.At).ThenBy(e => e.Id)
-            .Select(e => new StatusChange(e.FromStatus, e.ToStatus!, e.At, e.ActorName ?? e.ActorType, e.Notes))
+            // A return leaves the payout completed (the lifecycle has no way back) but is part of its story: it shows
+            // as completed → returned, with who recorded it and the code.
+            .Select(e => e.ToStatus != null
+                ? new StatusChange(e.FromStatus, e.ToStatus, e.At, e.ActorName ?? e.ActorType, e.Notes)
+                : new StatusChange(PayoutStatus.Completed, PayoutActions.Returned, e.At, e.ActorName ?? e.ActorType, e.Notes))
             .ToListAsync(ct);
         return row.ToDto() with { CommissionsCount = count, StatusHistory = history };
     }

@@ -53,7 +53,7 @@ public sealed class AuthTests
         { "PUT", "/v1/settings/paypal", Scopes.SettingsWrite },
         { "GET", "/v1/payout-batches", Scopes.PayoutsRead },
         { "GET", "/v1/payout-batches/1", Scopes.PayoutsRead },
-        { "GET", "/v1/payout-batches/1/file", Scopes.PayoutsRead },
+        { "GET", "/v1/payout-batches/1/file", Scopes.PayoutsWrite },
         { "POST", "/v1/payout-batches", Scopes.PayoutsWrite },
         { "POST", "/v1/payout-batches/1/complete", Scopes.PayoutsWrite },
         { "POST", "/v1/payout-batches/1/send", Scopes.PayoutsWrite },

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -211,10 +212,148 @@ public sealed class PayPalPayoutsTests : IAsyncLifetime
         Assert.Empty(Creates);
     }
 
-    private async Task<HttpResponseMessage> PostWebhookAsync(string body, string signature)
+    [Fact]
+    public async Task An_unknown_paypal_batch_id_answers_like_any_unverified_delivery_without_asking_paypal()
+    {
+        var payout = await PayoutToAsync("grace@example.com");
+        var batch = (await _t.BatchAsync("paypal", [payout])).Id();
+        await _t.PostAsync($"/v1/payout-batches/{batch}/send");
+        var item = _paypal.PayoutItemIdOf(payout.ToString());
+        var known = _paypal.WebhookBody(item, "PAYMENT.PAYOUTS-ITEM.SUCCEEDED");
+        var providerId = (await _t.GetAsync($"/v1/payout-batches/{batch}"))["data"]!["provider_batch_id"]!.GetValue<string>();
+        var unknown = known.Replace(providerId, "NOSUCHBATCH1", StringComparison.Ordinal).Replace($"remit-{_t.ProgramId}-{batch}", "remit-999-999", StringComparison.Ordinal);
+        var verifications = Verifications();
+
+        var forUnknown = await PostWebhookAsync(unknown, "forged-signature");
+        var forKnown = await PostWebhookAsync(known, "forged-signature");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, forUnknown.StatusCode);
+        Assert.Equal(await forKnown.Content.ReadAsStringAsync(), await forUnknown.Content.ReadAsStringAsync());
+        // Only the known batch's delivery was worth asking PayPal about.
+        Assert.Equal(verifications + 1, Verifications());
+        Assert.Equal("processing", await StatusOf(payout));
+    }
+
+    [Fact]
+    public async Task While_paypal_answers_5xx_a_webhook_is_answered_after_one_call_without_paypals_words()
+    {
+        var payout = await PayoutToAsync("pending.alan@example.com");
+        var batch = (await _t.BatchAsync("paypal", [payout])).Id();
+        await _t.PostAsync($"/v1/payout-batches/{batch}/send");
+        var item = _paypal.PayoutItemIdOf(payout.ToString());
+        _paypal.SetItemStatus(item, "SUCCESS");
+        var verifications = Verifications();
+        _paypal.FailNext(10, 503, "/v1/notifications/");
+
+        var response = await WhileTimePassesAsync(PostWebhookAsync(_paypal.WebhookBody(item, "PAYMENT.PAYOUTS-ITEM.SUCCEEDED"), _paypal.WebhookSignature));
+
+        var error = await Api.ErrorAsync(response, 502, "PAYMENT_PROVIDER_ERROR");
+        Assert.Equal(verifications + 1, Verifications());
+        Assert.DoesNotContain("internal service error", error.ToJsonString(), StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("SERVICE_UNAVAILABLE", error.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("503", error.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal("processing", await StatusOf(payout));
+    }
+
+    [Fact]
+    public async Task A_delivery_handled_once_is_answered_again_without_asking_paypal()
+    {
+        var payout = await PayoutToAsync("pending.ada@example.com");
+        var batch = (await _t.BatchAsync("paypal", [payout])).Id();
+        await _t.PostAsync($"/v1/payout-batches/{batch}/send");
+        var item = _paypal.PayoutItemIdOf(payout.ToString());
+        _paypal.SetItemStatus(item, "SUCCESS");
+        var body = _paypal.WebhookBody(item, "PAYMENT.PAYOUTS-ITEM.SUCCEEDED");
+        var headers = _paypal.WebhookHeaders(_paypal.WebhookSignature);
+
+        await Api.ExpectAsync(await PostWebhookAsync(body, headers), 200);
+        var verifications = Verifications();
+        var again = (await Api.ExpectAsync(await PostWebhookAsync(body, headers), 200))["data"]!;
+
+        Assert.Equal(payout, again["payout_id"]!.GetValue<long>());
+        Assert.Equal(verifications, Verifications());
+        Assert.Equal("completed", await StatusOf(payout));
+        await using var db = _app.Db(_t.ProgramId);
+        Assert.Equal(1, await db.AuditEvents.CountAsync(e => e.EntityId == payout && e.ToStatus == "completed"));
+    }
+
+    [Fact]
+    public async Task A_duplicate_refusal_without_a_link_records_the_batch_sent_and_the_first_webhook_reconciles_it()
+    {
+        var first = await PayoutToAsync("ann@example.com", 10m);
+        var second = await PayoutToAsync("pending.bob@example.com", 20m);
+        var batch = (await _t.BatchAsync("paypal", [first, second])).Id();
+        await PayPalHasItButWeForgotAsync(batch);
+
+        var sent = (await _t.PostAsync($"/v1/payout-batches/{batch}/send"))["data"]!;
+        Assert.Equal("sent", sent["status"]!.GetValue<string>());
+        Assert.Null(sent["provider_batch_id"]);
+        Assert.Equal(1, _paypal.BatchCount);
+        var unknown = await Api.ErrorAsync(await _t.Http.PostAsync($"/v1/payout-batches/{batch}/sync", null), 409, "INVALID_STATUS");
+        Assert.Contains("provider_batch_id", unknown["message"]!.GetValue<string>());
+        // Sending again answers the batch as it is and sends nothing.
+        Assert.Equal("sent", (await _t.PostAsync($"/v1/payout-batches/{batch}/send"))["data"]!["status"]!.GetValue<string>());
+        Assert.Equal(2, Creates.Count);
+
+        // The first verified webhook of one of its items names PayPal's batch (found by our sender_batch_id).
+        var item = _paypal.PayoutItemIdOf(first.ToString());
+        await Api.ExpectAsync(await PostWebhookAsync(_paypal.WebhookBody(item, "PAYMENT.PAYOUTS-ITEM.SUCCEEDED"), _paypal.WebhookSignature), 200);
+        Assert.Equal("completed", await StatusOf(first));
+        var providerId = _paypal.PayoutBatchIdOf($"remit-{_t.ProgramId}-{batch}");
+        Assert.Equal(providerId, (await _t.GetAsync($"/v1/payout-batches/{batch}"))["data"]!["provider_batch_id"]!.GetValue<string>());
+
+        // From then on sync matches every item by sender_item_id.
+        _paypal.SetItemStatus(_paypal.PayoutItemIdOf(second.ToString()), "SUCCESS");
+        var synced = (await _t.PostAsync($"/v1/payout-batches/{batch}/sync"))["data"]!;
+        Assert.Equal("completed", synced["status"]!.GetValue<string>());
+        Assert.Equal("completed", await StatusOf(second));
+        Assert.Equal(1, _paypal.BatchCount);
+    }
+
+    [Fact]
+    public async Task A_batch_paypal_took_without_naming_it_syncs_once_the_merchant_names_paypals_batch()
+    {
+        var payout = await PayoutToAsync("ada.l@example.com");
+        var other = (await _t.BatchAsync("paypal", [await PayoutToAsync("someone.else@example.com")])).Id();
+        await _t.PostAsync($"/v1/payout-batches/{other}/send");
+        var batch = (await _t.BatchAsync("paypal", [payout])).Id();
+        await PayPalHasItButWeForgotAsync(batch);
+        await _t.PostAsync($"/v1/payout-batches/{batch}/send");
+
+        // Another batch's PayPal id is refused: it was not sent with this batch's sender_batch_id.
+        var otherId = (await _t.GetAsync($"/v1/payout-batches/{other}"))["data"]!["provider_batch_id"]!.GetValue<string>();
+        await Api.ErrorAsync(await _t.Http.PostAsJsonAsync($"/v1/payout-batches/{batch}/sync", new { provider_batch_id = otherId }), 422, "VALIDATION_ERROR");
+        var providerId = _paypal.PayoutBatchIdOf($"remit-{_t.ProgramId}-{batch}");
+        var synced = (await _t.PostAsync($"/v1/payout-batches/{batch}/sync", new { provider_batch_id = providerId }))["data"]!;
+
+        Assert.Equal(providerId, synced["provider_batch_id"]!.GetValue<string>());
+        Assert.Equal("completed", synced["status"]!.GetValue<string>());
+        Assert.Equal("completed", await StatusOf(payout));
+    }
+
+    /// <summary>
+    /// PayPal accepted the batch but Remit never recorded it (the process stopped between PayPal's answer and the
+    /// database); later PayPal has forgotten the request id and refuses the sender_batch_id without naming its batch.
+    /// </summary>
+    private async Task PayPalHasItButWeForgotAsync(long batch)
+    {
+        await _t.PostAsync($"/v1/payout-batches/{batch}/send");
+        await using (var db = _app.Db(_t.ProgramId))
+            await db.PayoutBatches.Where(b => b.Id == batch).ExecuteUpdateAsync(s => s
+                .SetProperty(b => b.SentAt, (DateTime?)null).SetProperty(b => b.ProviderBatchId, (string?)null)
+                .SetProperty(b => b.SendStartedAt, (DateTime?)null).SetProperty(b => b.Status, "open"));
+        _paypal.ForgetRequestIds();
+        _paypal.DuplicateWithoutLink = true;
+    }
+
+    private int Verifications() => _paypal.Requests.Count(r => r.Path == "/v1/notifications/verify-webhook-signature");
+
+    private Task<HttpResponseMessage> PostWebhookAsync(string body, string signature) => PostWebhookAsync(body, _paypal.WebhookHeaders(signature));
+
+    private async Task<HttpResponseMessage> PostWebhookAsync(string body, IReadOnlyDictionary<string, string> headers)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/v1/webhooks/paypal") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        foreach (var (name, value) in _paypal.WebhookHeaders(signature)) request.Headers.TryAddWithoutValidation(name, value);
+        foreach (var (name, value) in headers) request.Headers.TryAddWithoutValidation(name, value);
         return await _app.ClientWith(null).SendAsync(request);
     }
 

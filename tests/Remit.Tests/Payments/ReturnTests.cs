@@ -63,6 +63,39 @@ public sealed class ReturnTests
     }
 
     [Fact]
+    public async Task A_return_after_completion_is_in_the_payouts_status_history_with_who_recorded_it_in_the_api_and_the_dashboard()
+    {
+        await using var app = await TestApp.StartAsync();
+        var t = await app.NewProgramAsync("basic");
+        var payout = await t.MethodPayoutAsync(PaymentsSetup.Bank(), 45m);
+        await t.PostAsync($"/v1/payouts/{payout}/complete", new { reference = "ACH-9" });
+        app.Clock.Advance(TimeSpan.FromHours(1));
+        await t.PostAsync($"/v1/payouts/{payout}/return", new { code = "R02", date = "2026-03-15" });
+
+        var history = (await t.GetAsync($"/v1/payouts/{payout}"))["data"]!["status_history"]!.AsArray();
+        var last = history[^1]!;
+        Assert.Equal(("completed", "returned"), (last["from"]!.GetValue<string>(), last["to"]!.GetValue<string>()));
+        Assert.Equal("test", last["actor"]!.GetValue<string>());
+        Assert.Equal("2026-03-15T13:00:00Z", last["at"]!.GetValue<string>());
+        Assert.Contains("R02: Account closed", last["notes"]!.GetValue<string>());
+        Assert.Equal(3, history.Count);
+
+        await using (var db = app.Db())
+            await Remit.Programs.ProgramAdmin.CreateUserAsync(db, t.ProgramId, "ops@example.com", "correct horse battery", Remit.Api.UserRoles.Viewer, app.Clock.GetUtcNow().UtcDateTime);
+        var browser = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = true });
+        var form = await browser.GetStringAsync("/sign-in");
+        var antiforgery = System.Text.RegularExpressions.Regex.Match(form, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        await browser.PostAsync("/sign-in", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["email"] = "ops@example.com", ["password"] = "correct horse battery", ["__RequestVerificationToken"] = antiforgery,
+        }));
+        var page = await browser.GetStringAsync($"/payouts/{payout}");
+        var section = page[page.IndexOf("history-title", StringComparison.Ordinal)..];
+        Assert.Contains("badge returned\">Returned</span>", section);
+        Assert.Contains("R02: Account closed", section);
+    }
+
+    [Fact]
     public async Task Racing_returns_of_one_payout_return_it_once()
     {
         await using var app = await TestApp.StartAsync();

@@ -9,7 +9,7 @@ using Remit.Payouts;
 namespace Remit.Dashboard.Batches;
 
 /// <summary>Sidebar → Batches: every batch, newest first; and making one from the payouts page (same BatchActions.CreateAsync as the API).</summary>
-public sealed class IndexModel(RemitDb db, TimeProvider clock) : DashboardPage
+public sealed class IndexModel(RemitDb db, Remit.Security.SecretBox secrets, TimeProvider clock) : DashboardPage
 {
     public ListEnvelope<PayoutBatch> Table { get; private set; } = null!;
 
@@ -62,7 +62,7 @@ public sealed class IndexModel(RemitDb db, TimeProvider clock) : DashboardPage
             }
             selection = new BatchSelection(ids, null);
         }
-        var outcome = await BatchActions.CreateAsync(db, method, selection, Actor, clock, ct);
+        var outcome = await BatchActions.CreateAsync(db, secrets, method, selection, Actor, clock, ct);
         if (outcome.Error is { } error)
         {
             FlashError = $"No batch was made: {error.Sentence()}";

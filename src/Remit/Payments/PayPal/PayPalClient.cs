@@ -24,12 +24,6 @@ public sealed class PayPalClient(HttpClient http, TimeProvider clock)
     // merchant who replaces a wrong secret is not served the token of the old one, without keeping the secret here.
     private static readonly ConcurrentDictionary<TokenKey, CachedToken> Tokens = new();
 
-    /// <summary>Waits between attempts at a request that failed with a 5xx, 429, timeout or lost connection; one more
-    /// attempt than delays. PayPal's Retry-After, when sent, replaces the wait (up to <see cref="MaxRetryAfter"/>).</summary>
-    public IReadOnlyList<TimeSpan> RetryDelays { get; init; } = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)];
-
-    public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(30);
-
     /// <summary>
     /// Sends a batch, or finds the one an earlier call with the same <paramref name="senderBatchId"/> made.
     /// <para>PayPal documents (Payouts v1, "Create batch payout" and sender_batch_header.sender_batch_id): "If you
@@ -79,13 +73,23 @@ public sealed class PayPalClient(HttpClient http, TimeProvider clock)
             throw Refused(response, error);
         }
         var existingId = LinkedBatchId(error)
-            ?? throw new PayPalException($"PayPal says sender_batch_id {senderBatchId} was used already but links no batch; sync by the stored payout_batch_id.", response.Status, error?.Name);
+            ?? throw new PayPalBatchUnlinkedException($"PayPal says sender_batch_id {senderBatchId} was used already but links no batch.", response.Status, error?.Name);
         var existing = await ReadBatchAsync(credentials, existingId, ct);
         if (existing.SenderBatchId is { } linkedSender && linkedSender != senderBatchId)
         {
             throw new PayPalException($"PayPal's duplicate link for sender_batch_id {senderBatchId} leads to batch {existingId} of sender_batch_id {linkedSender}.", response.Status, error?.Name);
         }
         return existing.Result with { AlreadySent = true };
+    }
+
+    /// <summary>The batch PayPal knows as <paramref name="payoutBatchId"/>, only if it was sent with our
+    /// <paramref name="senderBatchId"/> (a batch id the merchant typed in must name their batch, not another); null otherwise.</summary>
+    public async Task<PayPalBatchResult?> GetBatchOfSenderAsync(PayPalCredentials credentials, string payoutBatchId, string senderBatchId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(credentials);
+        ArgumentException.ThrowIfNullOrWhiteSpace(payoutBatchId);
+        var read = await ReadBatchAsync(credentials, payoutBatchId, ct);
+        return read.SenderBatchId == senderBatchId ? read.Result : null;
     }
 
     /// <summary>The batch's latest status with every item, following PayPal's pages of at most
@@ -131,7 +135,8 @@ public sealed class PayPalClient(HttpClient http, TimeProvider clock)
             json.WriteEndObject();
         }
 
-        var response = await SendApiAsync(credentials, HttpMethod.Post, "/v1/notifications/verify-webhook-signature", Encoding.UTF8.GetString(buffer.ToArray()), null, ct);
+        // Asked on behalf of an anonymous caller: one attempt, so a PayPal outage costs the caller one call, not four.
+        var response = await SendApiAsync(credentials, HttpMethod.Post, "/v1/notifications/verify-webhook-signature", Encoding.UTF8.GetString(buffer.ToArray()), null, ct, once: true);
         if (!response.IsSuccess)
         {
             throw Refused(response, ReadError(response));
@@ -159,7 +164,7 @@ public sealed class PayPalClient(HttpClient http, TimeProvider clock)
             item.TransactionStatus ?? throw new FormatException($"The {eventType} webhook's item has no transaction_status."),
             item.TransactionId,
             item.Errors?.Name,
-            item.Errors?.Message);
+            item.Errors?.Message) { SenderBatchId = item.SenderBatchId };
     }
 
     private static readonly (string Header, string Field)[] WebhookHeaderFields =
@@ -242,12 +247,12 @@ public sealed class PayPalClient(HttpClient http, TimeProvider clock)
 
     /// <summary>One API call with a bearer token. A 401 with a cached token means PayPal dropped it before its
     /// expiry (tokens can be revoked): the token is forgotten and the call made once more with a new one.</summary>
-    private async Task<Response> SendApiAsync(PayPalCredentials credentials, HttpMethod method, string pathAndQuery, string? jsonBody, string? requestId, CancellationToken ct)
+    private async Task<Response> SendApiAsync(PayPalCredentials credentials, HttpMethod method, string pathAndQuery, string? jsonBody, string? requestId, CancellationToken ct, bool once = false)
     {
         for (var renewed = false; ; renewed = true)
         {
-            var (token, fromCache) = await GetTokenAsync(credentials, ct);
-            var response = await SendWithRetriesAsync(() =>
+            var (token, fromCache) = await GetTokenAsync(credentials, once, ct);
+            var response = await SendAsync(() =>
             {
                 var request = new HttpRequestMessage(method, new Uri(credentials.BaseUrl, pathAndQuery));
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -261,7 +266,7 @@ public sealed class PayPalClient(HttpClient http, TimeProvider clock)
                     request.Content = new StringContent(jsonBody, Encoding.UTF8, "application/json");
                 }
                 return request;
-            }, $"{method} {pathAndQuery}", ct);
+            }, $"{method} {pathAndQuery}", once, ct);
 
             if (response.Status != (int)HttpStatusCode.Unauthorized || renewed || !fromCache)
             {
@@ -287,7 +292,7 @@ public sealed class PayPalClient(HttpClient http, TimeProvider clock)
         public override int GetHashCode() => Value.GetHashCode(StringComparison.Ordinal);
     }
 
-    private async Task<(string Token, bool FromCache)> GetTokenAsync(PayPalCredentials credentials, CancellationToken ct)
+    private async Task<(string Token, bool FromCache)> GetTokenAsync(PayPalCredentials credentials, bool once, CancellationToken ct)
     {
         var key = TokenKey.For(credentials);
         if (Tokens.TryGetValue(key, out var cached) && clock.GetUtcNow() < cached.RenewAt)
@@ -296,7 +301,7 @@ public sealed class PayPalClient(HttpClient http, TimeProvider clock)
         }
 
         var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{credentials.ClientId}:{credentials.ClientSecret}"));
-        var response = await SendWithRetriesAsync(() =>
+        var response = await SendAsync(() =>
         {
             var request = new HttpRequestMessage(HttpMethod.Post, new Uri(credentials.BaseUrl, "/v1/oauth2/token"))
             {
@@ -305,7 +310,7 @@ public sealed class PayPalClient(HttpClient http, TimeProvider clock)
             request.Headers.Authorization = new AuthenticationHeaderValue("Basic", basic);
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
             return request;
-        }, "POST /v1/oauth2/token", ct);
+        }, "POST /v1/oauth2/token", once, ct);
         if (!response.IsSuccess)
         {
             throw Refused(response, ReadError(response));
@@ -320,55 +325,34 @@ public sealed class PayPalClient(HttpClient http, TimeProvider clock)
         return (value, false);
     }
 
-    /// <summary>Sends a fresh copy of the request until PayPal gives an answer that repeating cannot change (2xx or a
-    /// 4xx other than 408/429), waiting <see cref="RetryDelays"/> in between; throws HttpRequestException when
-    /// the attempts run out.</summary>
-    private async Task<Response> SendWithRetriesAsync(Func<HttpRequestMessage> createRequest, string what, CancellationToken ct)
+    /// <summary>
+    /// One request through the HttpClient's resilience pipeline (<see cref="PayPalResilience"/>: retries with back-off
+    /// on 5xx, 408, 429, timeouts and lost connections, honouring Retry-After; each retry repeats the same request, so
+    /// the same sender_batch_id and PayPal-Request-Id). <paramref name="once"/> asks for a single attempt. An answer that
+    /// repeating could still change, once the pipeline gave up, is an <see cref="HttpRequestException"/>: the outcome
+    /// is unknown.
+    /// </summary>
+    private async Task<Response> SendAsync(Func<HttpRequestMessage> createRequest, string what, bool once, CancellationToken ct)
     {
-        for (var attempt = 0; ; attempt++)
+        using var request = createRequest();
+        if (once) request.Options.Set(PayPalResilience.SingleAttempt, true);
+        try
         {
-            string failure;
-            HttpStatusCode? failedStatus = null;
-            Exception? failedWith = null;
-            TimeSpan? retryAfter = null;
-            try
+            using var response = await http.SendAsync(request, ct);
+            var body = await response.Content.ReadAsStringAsync(ct);
+            if (PayPalResilience.IsTransient(response.StatusCode))
             {
-                using var request = createRequest();
-                using var response = await http.SendAsync(request, ct);
-                var body = await response.Content.ReadAsStringAsync(ct);
-                if (!IsTransient(response.StatusCode))
-                {
-                    return new Response((int)response.StatusCode, body);
-                }
-                failedStatus = response.StatusCode;
-                failure = $"HTTP {(int)response.StatusCode}";
-                retryAfter = RetryAfter(response.Headers.RetryAfter);
+                throw new HttpRequestException($"PayPal {what} failed, last: HTTP {(int)response.StatusCode}.", null, response.StatusCode);
             }
-            catch (HttpRequestException e)
-            {
-                (failure, failedWith) = (e.Message, e);
-            }
-            catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
-            {
-                // HttpClient.Timeout cancels without the caller's token: a timeout, which PayPal may still process.
-                (failure, failedWith) = ("timed out", e);
-            }
-
-            if (attempt >= RetryDelays.Count)
-            {
-                throw new HttpRequestException($"PayPal {what} failed {attempt + 1} times, last: {failure}.", failedWith, failedStatus);
-            }
-            await Task.Delay(retryAfter ?? RetryDelays[attempt], clock, ct);
+            return new Response((int)response.StatusCode, body);
         }
-    }
-
-    private static bool IsTransient(HttpStatusCode status) =>
-        (int)status >= 500 || status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout;
-
-    private TimeSpan? RetryAfter(RetryConditionHeaderValue? header)
-    {
-        var wait = header?.Delta ?? (header?.Date is { } date ? date - clock.GetUtcNow() : null);
-        return wait is null ? null : TimeSpan.FromTicks(Math.Clamp(wait.Value.Ticks, 0, MaxRetryAfter.Ticks));
+        catch (Exception e) when (e is Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException
+            || (e is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            // A timeout may still be processed by PayPal, and an open circuit says PayPal has been failing: either way
+            // the outcome is unknown, as after spent retries.
+            throw new HttpRequestException($"PayPal {what} failed: {e.Message}", e);
+        }
     }
 
     private static T Read<T>(Response response)

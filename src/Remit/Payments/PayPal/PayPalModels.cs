@@ -26,14 +26,22 @@ public sealed record PayPalBatchResult(string PayoutBatchId, string BatchStatus,
 }
 
 /// <summary>A PAYMENT.PAYOUTS-ITEM.* webhook, reduced to what a payout's status needs.</summary>
-public sealed record PayPalItemEvent(string EventType, string PayoutBatchId, string? PayoutItemId, string SenderItemId, string TransactionStatus, string? TransactionId, string? ErrorName, string? ErrorMessage);
+public sealed record PayPalItemEvent(string EventType, string PayoutBatchId, string? PayoutItemId, string SenderItemId, string TransactionStatus, string? TransactionId, string? ErrorName, string? ErrorMessage)
+{
+    /// <summary>Our sender_batch_id, which PayPal repeats on each item: it finds a batch whose PayPal id is not known yet.</summary>
+    public string? SenderBatchId { get; init; }
+}
 
 /// <summary>PayPal answered and said no (a 4xx, or a response Remit cannot read): repeating the same request will not
 /// help. <see cref="Name"/> is PayPal's error name (VALIDATION_ERROR, invalid_client, ...). Failures that may pass on
 /// their own (5xx, 429, timeouts, refused connections) surface as <see cref="HttpRequestException"/> once the
 /// client's retries are spent, and leave the outcome unknown.</summary>
-public sealed class PayPalException(string message, int? status = null, string? name = null) : Exception(message)
+public class PayPalException(string message, int? status = null, string? name = null) : Exception(message)
 {
     public int? Status { get; } = status;
     public string? Name { get; } = name;
 }
+
+/// <summary>PayPal refused a sender_batch_id as already used but named no batch to read: PayPal has the batch (nothing
+/// new was paid) and its payout_batch_id is unknown until a webhook of one of its items or the merchant names it.</summary>
+public sealed class PayPalBatchUnlinkedException(string message, int status, string? name) : PayPalException(message, status, name);

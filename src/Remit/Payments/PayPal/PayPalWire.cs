@@ -39,6 +39,7 @@ internal sealed record PayoutItemResponse(
     string? TransactionId,
     string? TransactionStatus,
     string? PayoutBatchId,
+    string? SenderBatchId,
     PayoutItemResponse.Detail? PayoutItem,
     PayoutItemResponse.Error? Errors)
 {

@@ -68,6 +68,21 @@ public sealed partial class FakePayPal : IAsyncDisposable
     /// <summary>The only transmission_sig that verify-webhook-signature accepts.</summary>
     public string WebhookSignature { get; set; } = "fake-signature-" + RandomId(12);
 
+    /// <summary>Refuses a reused sender_batch_id without the link to the original batch, as PayPal has been seen doing.</summary>
+    public bool DuplicateWithoutLink { get; set; }
+
+    /// <summary>The PayPal batch id it gave the batch of <paramref name="senderBatchId"/>.</summary>
+    public string PayoutBatchIdOf(string senderBatchId)
+    {
+        lock (gate)
+        {
+            return batches.Values.Single(batch => batch.SenderBatchId == senderBatchId).PayoutBatchId;
+        }
+    }
+
+    /// <summary>The Retry-After an outage answer (<see cref="FailNext"/>) carries, if any.</summary>
+    public TimeSpan? OutageRetryAfter { get; set; }
+
     /// <summary>expires_in of the tokens it issues (PayPal's are about nine hours).</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromSeconds(32400);
 
@@ -242,6 +257,10 @@ public sealed partial class FakePayPal : IAsyncDisposable
             }
             if (outage is { } status)
             {
+                if (OutageRetryAfter is { } wait)
+                {
+                    context.Response.Headers.RetryAfter = ((int)wait.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+                }
                 await Error(status, status == 503 ? "SERVICE_UNAVAILABLE" : "INTERNAL_SERVER_ERROR", "An internal service error has occurred.").ExecuteAsync(context);
             }
             else
@@ -568,8 +587,11 @@ public sealed partial class FakePayPal : IAsyncDisposable
             ["field"] = "SENDER_BATCH_ID",
             ["location"] = "body",
             ["issue"] = "Batch with given sender_batch_id already exists",
-            ["link"] = new JsonArray(Link(BatchUrl(existing), "self")),
         });
+        if (!DuplicateWithoutLink)
+        {
+            body["details"]![0]!["link"] = new JsonArray(Link(BatchUrl(existing), "self"));
+        }
         return Results.Text(body.ToJsonString(), "application/json", Encoding.UTF8, 400);
     }
 

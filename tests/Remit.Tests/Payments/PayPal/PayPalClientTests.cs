@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Remit.Payments.PayPal;
 
@@ -10,21 +11,28 @@ namespace Remit.Tests.Payments.PayPal;
 public sealed class PayPalClientTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
-    private readonly HttpClient http = new();
+    private ServiceProvider services = null!;
     private FakePayPal fake = null!;
     private PayPalClient client = null!;
 
     public async Task InitializeAsync()
     {
         fake = await FakePayPal.StartAsync(clock);
-        client = new PayPalClient(http, clock);
+        // As the app registers it: a typed client whose HttpClient carries the resilience pipeline, on the test's clock.
+        var collection = new ServiceCollection();
+        collection.AddSingleton<TimeProvider>(clock);
+        collection.AddHttpClient<PayPalClient>().AddPayPalResilience();
+        services = collection.BuildServiceProvider();
+        client = NewClient();
     }
 
     public async Task DisposeAsync()
     {
-        http.Dispose();
+        await services.DisposeAsync();
         await fake.DisposeAsync();
     }
+
+    private PayPalClient NewClient() => services.GetRequiredService<PayPalClient>();
 
     private static PayPalPayoutItem Item(string senderItemId, string email, string amount = "12.50", string? note = "Thanks for the referrals") =>
         new(senderItemId, email, amount, "USD", note);
@@ -95,7 +103,7 @@ public sealed class PayPalClientTests : IAsyncLifetime
         fake.TokenLifetime = TimeSpan.FromHours(1);
         var created = await Create("remit-batch-2", Item("101", "ann@example.com"));
         // AddHttpClient makes a new PayPalClient per use; the token must outlive the instance.
-        await new PayPalClient(http, clock).GetBatchAsync(fake.Credentials, created.PayoutBatchId, CancellationToken.None);
+        await NewClient().GetBatchAsync(fake.Credentials, created.PayoutBatchId, CancellationToken.None);
         clock.Advance(TimeSpan.FromMinutes(54));
         await Get(created.PayoutBatchId);
 
@@ -173,6 +181,21 @@ public sealed class PayPalClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Paypals_retry_after_sets_the_wait_before_the_same_batch_is_sent_again()
+    {
+        fake.FailNext(1, 429, "/v1/payments/payouts");
+        fake.OutageRetryAfter = TimeSpan.FromSeconds(12);
+
+        await Advancing(Create("remit-batch-17", Item("101", "ann@example.com")));
+
+        var posts = Posts();
+        Assert.Equal([429, 201], posts.Select(post => post.Status));
+        Assert.True(posts[1].ReceivedAt - posts[0].ReceivedAt >= TimeSpan.FromSeconds(12));
+        Assert.Equal(posts[0].PayPalRequestId, posts[1].PayPalRequestId);
+        Assert.Equal(1, fake.BatchCount);
+    }
+
+    [Fact]
     public async Task A_lost_response_after_paypal_made_the_batch_is_retried_into_that_same_batch()
     {
         fake.FailNextAfterCreating(1, 500);
@@ -192,7 +215,7 @@ public sealed class PayPalClientTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<HttpRequestException>(() => Advancing(Create("remit-batch-8", Item("101", "ann@example.com"))));
 
         Assert.Equal(HttpStatusCode.InternalServerError, error.StatusCode);
-        Assert.Equal(client.RetryDelays.Count + 1, Posts().Count);
+        Assert.Equal(PayPalResilience.MaxRetries + 1, Posts().Count);
         Assert.All(Posts(), post => Assert.Equal("remit-batch-8", post.SenderBatchId));
         Assert.Equal(0, fake.BatchCount);
     }
