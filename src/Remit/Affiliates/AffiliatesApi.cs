@@ -114,6 +114,7 @@ public static class AffiliatesApi
         if (body is not null && AffiliateActions.Apply(affiliate, body, program, creating: false) is { } invalid) return invalid.ToHttp();
         db.AuditEvents.Add(http.Actor().Record(program.Id, "affiliate.updated", "affiliate", id, clock.GetUtcNow().UtcDateTime));
         await db.SaveChangesAsync(ct);
+        AffiliateLog.For(db).Updated(id, program.Id, affiliate.Status, affiliate.PayoutMethod, http.Actor().Type, http.Actor().Id);
         return TypedResults.Ok(new DataEnvelope<AffiliateDto>((await FindAsync(db, id, clock, ct))!));
     }
 }

@@ -93,6 +93,7 @@ public static class BatchActions
             $"{method}: {totals.Count} payouts, {Money.Format(totals.Sum, program.Currency)} {program.Currency}"));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        BatchLog.For(db).Created(batch.Id, program.Id, method, totals.Count, Money.Format(totals.Sum, program.Currency), program.Currency, actor.Type, actor.Id);
         return Outcome<PayoutBatch>.Ok(batch);
     }
 
@@ -158,7 +159,9 @@ public static class BatchActions
         }
         db.AuditEvents.Add(actor.Record(batch.ProgramId, "batch.completed", "batch", batchId, clock.GetUtcNow().UtcDateTime, notes: reference));
         await db.SaveChangesAsync(ct);
-        return Outcome<PayoutBatch>.Ok(await db.PayoutBatches.AsNoTracking().SingleAsync(b => b.Id == batchId, ct));
+        var completed = await db.PayoutBatches.AsNoTracking().SingleAsync(b => b.Id == batchId, ct);
+        BatchLog.For(db).Completed(batchId, batch.ProgramId, processing.Count, completed.Status, actor.Type, actor.Id);
+        return Outcome<PayoutBatch>.Ok(completed);
     }
 
     public static async Task<BatchDto> ToDtoAsync(RemitDb db, PayoutBatch batch, CancellationToken ct) =>

@@ -18,6 +18,8 @@ namespace Remit.Batches;
 /// </summary>
 public sealed class PayPalPayouts(RemitDb db, PayPalClient client, SecretBox secrets, Microsoft.Extensions.Options.IOptions<PayPalOptions> options, TimeProvider clock)
 {
+    private readonly ILogger log = BatchLog.For(db);
+
     /// <summary>A send that started this long ago and never finished (a crashed process) may be tried again.</summary>
     public static readonly TimeSpan SendClaimTimeout = TimeSpan.FromMinutes(5);
 
@@ -78,6 +80,7 @@ public sealed class PayPalPayouts(RemitDb db, PayPalClient client, SecretBox sec
             // recorded as sent, and a later send repeats the same sender_batch_id, which PayPal will not pay twice —
             // the client then reads back the batch that first request made.
             await ReleaseClaimAsync(batchId, ct);
+            log.SendFailed(e, batchId, program.Id, BatchLog.StatusOf(e));
             return ProviderProblem($"PayPal did not accept batch {batchId}: {e.Message}");
         }
 
@@ -88,6 +91,7 @@ public sealed class PayPalPayouts(RemitDb db, PayPalClient client, SecretBox sec
         db.AuditEvents.Add(actor.Record(program.Id, "batch.sent", "batch", batchId, now, BatchStatus.Open, BatchStatus.Sent,
             $"PayPal payout_batch_id {result.PayoutBatchId}, sender_batch_id {batch.SenderBatchId}, {items.Count} items"));
         await db.SaveChangesAsync(ct);
+        log.Sent(batchId, program.Id, result.PayoutBatchId, items.Count, actor.Type, actor.Id);
         await ApplyAsync(batchId, result.Items, ct);
         return Outcome<PayoutBatch>.Ok(await db.PayoutBatches.AsNoTracking().SingleAsync(b => b.Id == batchId, ct));
     }
@@ -111,11 +115,13 @@ public sealed class PayPalPayouts(RemitDb db, PayPalClient client, SecretBox sec
         }
         catch (Exception e) when (e is PayPalException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
         {
+            log.SyncFailed(e, batchId, program.Id, BatchLog.StatusOf(e));
             return ProviderProblem($"PayPal could not be read for batch {batchId}: {e.Message}");
         }
         db.AuditEvents.Add(actor.Record(program.Id, "batch.synced", "batch", batchId, clock.GetUtcNow().UtcDateTime,
             notes: $"PayPal batch_status {result.BatchStatus}"));
         await db.SaveChangesAsync(ct);
+        log.Synced(batchId, program.Id, result.BatchStatus, result.Items.Count, actor.Type, actor.Id);
         await ApplyAsync(batchId, result.Items, ct);
         return Outcome<PayoutBatch>.Ok(await db.PayoutBatches.AsNoTracking().SingleAsync(b => b.Id == batchId, ct));
     }
@@ -133,18 +139,30 @@ public sealed class PayPalPayouts(RemitDb db, PayPalClient client, SecretBox sec
         }
         catch (Exception e) when (e is FormatException or System.Text.Json.JsonException)
         {
+            log.WebhookRejected("not a PayPal webhook event", null, null, null);
             return Problem.Invalid("body", "The body is not a PayPal webhook event.");
         }
         // Other event types (or a batch-level event) carry no item to move; PayPal only needs to hear it arrived.
-        if (item is null) return Outcome<PayPalItemEvent?>.Ok(null);
+        if (item is null)
+        {
+            log.WebhookIgnored();
+            return Outcome<PayPalItemEvent?>.Ok(null);
+        }
 
         var batch = await db.PayoutBatches.IgnoreQueryFilters().AsNoTracking().SingleOrDefaultAsync(b => b.ProviderBatchId == item.PayoutBatchId, ct);
         // PayPal retries on anything but 2xx, so an event that outran our record of the batch id comes back later.
-        if (batch is null) return Problem.NotFound("No batch with that PayPal payout_batch_id.");
+        if (batch is null)
+        {
+            log.WebhookRejected("unknown payout_batch_id", item.PayoutBatchId, null, null);
+            return Problem.NotFound("No batch with that PayPal payout_batch_id.");
+        }
         db.ProgramId = batch.ProgramId;
         var program = await db.CurrentProgramAsync(ct);
         if (Credentials(program) is not { } credentials || program.PayPal.WebhookId is not { } webhookId)
+        {
+            log.WebhookRejected("the program has no PayPal credentials or webhook_id", item.PayoutBatchId, batch.Id, program.Id);
             return Unverified("This program has no PayPal webhook_id to verify against (PUT /v1/settings/paypal).");
+        }
         bool verified;
         try
         {
@@ -152,9 +170,15 @@ public sealed class PayPalPayouts(RemitDb db, PayPalClient client, SecretBox sec
         }
         catch (Exception e) when (e is PayPalException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
         {
+            log.WebhookVerifyFailed(e, batch.Id, program.Id, BatchLog.StatusOf(e));
             return ProviderProblem($"PayPal could not verify the webhook: {e.Message}");
         }
-        if (!verified) return Unverified("PayPal did not verify this webhook's signature.");
+        if (!verified)
+        {
+            log.WebhookRejected("PayPal did not verify the signature", item.PayoutBatchId, batch.Id, program.Id);
+            return Unverified("PayPal did not verify this webhook's signature.");
+        }
+        log.WebhookApplied(item.EventType, batch.Id, program.Id, item.SenderItemId, item.TransactionStatus);
 
         await ApplyAsync(batch.Id, [new PayPalItemResult(item.SenderItemId, item.PayoutItemId, item.TransactionStatus, item.TransactionId, item.ErrorName, item.ErrorMessage)], ct);
         return Outcome<PayPalItemEvent?>.Ok(item);

@@ -88,6 +88,7 @@ public static class CommissionsApi
         var programId = db.ProgramId;
         db.AuditEvents.Add(http.Actor().Record(programId, "commission.voided", "commission", id, now, null, CommissionStatus.Void));
         await db.SaveChangesAsync(ct);
+        CommissionLog.For(db).Voided(id, programId, http.Actor().Type, http.Actor().Id);
         return TypedResults.Ok(new DataEnvelope<CommissionDto>((await FindAsync(db, id, clock, ct))!));
     }
 }
@@ -130,6 +131,7 @@ public static class CommissionActions
         }
         db.AuditEvents.Add(actor.Record(program.Id, "commission.created", "commission", commission.Id, now));
         await db.SaveChangesAsync(ct);
+        CommissionLog.For(db).Created(commission.Id, program.Id, commission.AffiliateId, Money.Format(commission.AmountMinor, commission.Currency), commission.Currency, actor.Type, actor.Id);
         return Outcome<Commission>.Ok(commission);
     }
 

@@ -75,6 +75,7 @@ public static class PayoutActions
         var payout = await CreateAsync(db, program, affiliate, PayoutSource.Manual, null, actor, clock.GetUtcNow().UtcDateTime, ct);
         if (payout is null) return Problem.Invalid("affiliate_id", "The affiliate has no payable commissions.");
         await tx.CommitAsync(ct);
+        PayoutLog.For(db).Created(payout, actor);
         return Outcome<Payout>.Ok(payout);
     }
 
@@ -125,6 +126,7 @@ public static class PayoutActions
         if (from is null)
         {
             var current = await db.Payouts.Where(p => p.Id == payoutId).Select(p => p.Status).SingleAsync(ct);
+            PayoutLog.For(db).MoveRefused(payoutId, payout.ProgramId, current, to, actor.Type, actor.Id);
             return Problem.InvalidStatus($"Payout {payoutId} is {current}; it cannot move to {to}.");
         }
 
@@ -138,6 +140,7 @@ public static class PayoutActions
         // A batch's status follows its payouts, in the same transaction, whichever way the payout moved.
         if (payout.BatchId is { } batchId) await Batches.BatchActions.RefreshStatusAsync(db, batchId, ct);
         await tx.CommitAsync(ct);
+        PayoutLog.For(db).Moved(payoutId, payout.ProgramId, from, to, Money.Format(payout.AmountMinor, payout.Currency), payout.Currency, payout.BatchId, actor.Type, actor.Id);
 
         return Outcome<Payout>.Ok(await db.Payouts.AsNoTracking().SingleAsync(p => p.Id == payoutId, ct));
     }
@@ -162,6 +165,7 @@ public static class PayoutActions
         db.AuditEvents.AddRange(ids.Select(id => actor.Record(db.ProgramId, $"payout.{PayoutStatus.Processing}", "payout", id, now,
             PayoutStatus.Pending, PayoutStatus.Processing, $"batch {batchId}")));
         await db.SaveChangesAsync(ct);
+        PayoutLog.For(db).MovedIntoBatch(moved, db.ProgramId, batchId, actor.Type, actor.Id);
         return moved;
     }
 
@@ -208,6 +212,7 @@ public static class PayoutActions
         db.AuditEvents.Add(actor.Record(payout.ProgramId, "commission.created", "commission", adjustment.Id, now, notes: $"adjustment for returned payout {payoutId}"));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        PayoutLog.For(db).Returned(payoutId, payout.ProgramId, code, Money.Format(payout.AmountMinor, payout.Currency), payout.Currency, adjustment.Id, actor.Type, actor.Id);
         return Outcome<Payout>.Ok(await db.Payouts.AsNoTracking().SingleAsync(p => p.Id == payoutId, ct));
     }
 
@@ -237,6 +242,7 @@ public static class PayoutActions
             if (outcome.Error is { } e) failed.Add(new BulkFailure(id, e.Code, e.Message));
             else succeeded.Add(id);
         }
+        PayoutLog.For(db).BulkMoved(to, db.ProgramId, succeeded.Count, failed.Count, actor.Type, actor.Id);
         return new BulkResult(succeeded, failed);
     }
 
