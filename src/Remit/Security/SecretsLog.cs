@@ -1,10 +1,8 @@
 namespace Remit.Security;
 
-/// <summary>Encryption-key trouble in the operator's log: the key id and the setting to fix, never a key or a secret.</summary>
+/// <summary>Encryption-key trouble in the operator's log (category Remit.Security.SecretBox): the key id and the setting to fix, never a key or a secret.</summary>
 public static partial class SecretsLog
 {
-    public const string Category = "Remit.Security";
-
     [LoggerMessage(7001, LogLevel.Error, "A secret needs encryption key {KeyId}, which is not configured (Remit:Encryption:Keys:{KeyId})")]
     public static partial void KeyMissing(this ILogger log, string keyId);
 

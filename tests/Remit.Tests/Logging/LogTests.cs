@@ -99,11 +99,11 @@ public sealed class LogTests
         using var logs = LoggerFactory.Create(b => b.AddProvider(new TestLogProvider(lines)));
         var old = new SecretBox(new Dictionary<string, byte[]> { ["old-key"] = RandomNumberGenerator.GetBytes(32) }, "old-key");
         var ciphertext = old.Encrypt("9876543210123");
-        var withoutOld = new SecretBox(new Dictionary<string, byte[]> { ["new-key"] = RandomNumberGenerator.GetBytes(32) }, "new-key", logs.CreateLogger(SecretsLog.Category));
+        var withoutOld = new SecretBox(new Dictionary<string, byte[]> { ["new-key"] = RandomNumberGenerator.GetBytes(32) }, "new-key", logs.CreateLogger<SecretBox>());
 
         Assert.Throws<CryptographicException>(() => withoutOld.Decrypt(ciphertext));
         var line = Assert.Single(lines);
-        Assert.Contains("Error Remit.Security[7001]: A secret needs encryption key old-key, which is not configured (Remit:Encryption:Keys:old-key)", line);
+        Assert.Contains("Error Remit.Security.SecretBox[7001]: A secret needs encryption key old-key, which is not configured (Remit:Encryption:Keys:old-key)", line);
         Assert.DoesNotContain("9876543210123", line);
     }
 }
