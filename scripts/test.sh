@@ -121,7 +121,7 @@ run_tests() {
     dir="$OUT/$name"
     rm -rf "$dir"
     step "Tests against $provider"
-    env REMIT_TEST_PROVIDER="$provider" "$@" \
+    env REMIT_TEST_PROVIDER="$provider" REMIT_TEST_LOG_DIR="$dir" "$@" \
         dotnet test "$TEST_PROJECT" --no-build -c Release -nologo \
             --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=$CONSOLE_VERBOSITY" \
             --results-directory "$dir" \
@@ -130,8 +130,37 @@ run_tests() {
     RC[$provider]=$rc
 }
 
+# Every app log line of a provider's run is in test-output/<provider>/app.log, every secret the tests used in
+# secrets.tsv beside it; scripts/log-secrets.sh fails when one is in the log (naming its kind), or when the log
+# shows no money-moving step (so it cannot pass on an empty log). It is first tried on fixtures, so a check that
+# could never fail is caught.
+check_log_secrets_self() {
+    local dir rc=0
+    dir="$(mktemp -d)"
+    printf 'API token	remit_fixture_token_123
+' >"$dir/secrets.tsv"
+    printf 'x Remit.Payouts[1001]: Payout 1 created
+x Remit.Batches[2001]: Batch 1 created
+' >"$dir/clean.log"
+    { cat "$dir/clean.log"; echo 'x Remit.Payouts[1002]: token remit_fixture_token_123'; } >"$dir/leaky.log"
+    bash "$ROOT/scripts/log-secrets.sh" "$dir/clean.log" "$dir/secrets.tsv" >/dev/null || rc=1
+    bash "$ROOT/scripts/log-secrets.sh" "$dir/leaky.log" "$dir/secrets.tsv" 2>/dev/null && rc=1
+    bash "$ROOT/scripts/log-secrets.sh" /dev/null "$dir/secrets.tsv" 2>/dev/null && rc=1
+    rm -rf "$dir"
+    return $rc
+}
+
 run_tests Sqlite
 run_tests Postgres REMIT_TEST_PG="$PG_CONNECTION"
+
+step "Secrets in the app logs"
+declare -A LOGRC
+check_log_secrets_self || die "scripts/log-secrets.sh passed a log holding a secret, or failed a clean one"
+for provider in Sqlite Postgres; do
+    name="${provider,,}"
+    LOGRC[$provider]=0
+    bash "$ROOT/scripts/log-secrets.sh" "$OUT/$name/app.log" "$OUT/$name/secrets.tsv" || LOGRC[$provider]=$?
+done
 
 # The TRX <Counters> element. VSTest counts a skipped test in total but not in executed (and, in
 # the versions used here, not in notExecuted either), so skipped = total - executed. Error,
@@ -176,6 +205,9 @@ for provider in Sqlite Postgres; do
     fi
     if ((passed + failed != executed)); then
         problems+=("$provider: $((executed - passed - failed)) of $executed test(s) ended neither passed nor failed (see the TRX)")
+    fi
+    if ((LOGRC[$provider] != 0)); then
+        problems+=("$provider: the app log check failed (scripts/log-secrets.sh, above)")
     fi
     if ((RC[$provider] != 0)) && ((failed == 0)); then
         problems+=("$provider: dotnet test exited ${RC[$provider]} (test host crash or hang? see the output above)")

@@ -146,6 +146,7 @@ public static class AffiliateActions
             db.AuditEvents.Add(actor.Record(program.Id, "affiliate.updated", "affiliate", id, clock.GetUtcNow().UtcDateTime,
                 notes: body.Status is { } status ? $"status: {status}" : null));
             await db.SaveChangesAsync(ct);
+            AffiliateLog.For(db).Updated(id, program.Id, affiliate.Status, affiliate.PayoutMethod, actor.Type, actor.Id);
             return Outcome<Affiliate>.Ok(affiliate);
         }, () => Problem.ConcurrentUpdate("affiliate"));
 

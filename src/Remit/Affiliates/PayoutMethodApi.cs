@@ -60,6 +60,7 @@ public static class PayoutMethodApi
         db.AuditEvents.Add(actor.Record(program.Id, "affiliate.payout_method.updated", "affiliate", id, clock.GetUtcNow().UtcDateTime,
             notes: $"{method}: {affiliate.Destination}"));
         await db.SaveChangesAsync(ct);
+        AffiliateLog.For(db).PayoutDetailsChanged(id, program.Id, method, actor.Type, actor.Id);
         return Outcome<Affiliate>.Ok(affiliate);
     }
 

@@ -96,6 +96,7 @@ public static class BatchActions
             $"{method}: {totals.Count} payouts, {Money.Format(totals.Sum, program.Currency)} {program.Currency}"));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        BatchLog.For(db).Created(batch.Id, program.Id, method, totals.Count, Money.Format(totals.Sum, program.Currency), program.Currency, actor.Type, actor.Id);
         return Outcome<PayoutBatch>.Ok(batch);
     }
 
@@ -186,7 +187,9 @@ public static class BatchActions
         db.AuditEvents.Add(actor.Record(batch.ProgramId, "batch.completed", "batch", batchId, now, notes: reference));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return Outcome<PayoutBatch>.Ok(await db.PayoutBatches.AsNoTracking().SingleAsync(b => b.Id == batchId, ct));
+        var done = await db.PayoutBatches.AsNoTracking().SingleAsync(b => b.Id == batchId, ct);
+        BatchLog.For(db).Completed(batchId, batch.ProgramId, completed.Count, done.Status, actor.Type, actor.Id);
+        return Outcome<PayoutBatch>.Ok(done);
     }
 
     public static async Task<BatchDto> ToDtoAsync(RemitDb db, PayoutBatch batch, CancellationToken ct) =>

@@ -125,6 +125,7 @@ public static class BatchesApi
         // The file carries account numbers in the clear: who fetched it, and when, is part of the money trail.
         db.AuditEvents.Add(http.Actor().Record(batch.ProgramId, "batch.file_downloaded", "batch", id, clock.GetUtcNow().UtcDateTime, notes: file.FileName));
         await db.SaveChangesAsync(ct);
+        BatchLog.For(db).FileDownloaded(id, file.FileName, batch.ProgramId, http.Actor().Type, http.Actor().Id);
         return TypedResults.File(file.Content, file.ContentType, file.FileName);
     }
 

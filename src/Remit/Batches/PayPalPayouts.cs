@@ -17,8 +17,10 @@ namespace Remit.Batches;
 /// by polling, or its webhook) through the one payout lifecycle, with PayPal as the actor.
 /// </summary>
 public sealed class PayPalPayouts(RemitDb db, PayPalClient client, SecretBox secrets, Microsoft.Extensions.Options.IOptions<PayPalOptions> options,
-    TimeProvider clock, ILogger<PayPalPayouts> log)
+    TimeProvider clock)
 {
+    private readonly ILogger log = BatchLog.For(db);
+
     /// <summary>How long an anonymous webhook delivery may keep PayPal busy verifying it; PayPal delivers again after a non-2xx.</summary>
     public static readonly TimeSpan WebhookBudget = TimeSpan.FromSeconds(10);
 
@@ -100,6 +102,7 @@ public sealed class PayPalPayouts(RemitDb db, PayPalClient client, SecretBox sec
             // recorded as sent, and a later send repeats the same sender_batch_id, which PayPal will not pay twice —
             // the client then reads back the batch that first request made.
             await ReleaseClaimAsync(batchId, ct);
+            log.SendFailed(e, batchId, program.Id, BatchLog.StatusOf(e));
             return ProviderProblem($"PayPal did not accept batch {batchId}: {e.Message}");
         }
 
@@ -110,6 +113,7 @@ public sealed class PayPalPayouts(RemitDb db, PayPalClient client, SecretBox sec
         db.AuditEvents.Add(actor.Record(program.Id, "batch.sent", "batch", batchId, now, BatchStatus.Open, BatchStatus.Sent,
             $"PayPal payout_batch_id {result.PayoutBatchId}, sender_batch_id {batch.SenderBatchId}, {items.Count} items"));
         await db.SaveChangesAsync(ct);
+        log.Sent(batchId, program.Id, result.PayoutBatchId, items.Count, actor.Type, actor.Id);
         await ApplyAsync(batchId, result.Items, ct);
         return Outcome<PayoutBatch>.Ok(await db.PayoutBatches.AsNoTracking().SingleAsync(b => b.Id == batchId, ct));
     }
@@ -150,6 +154,7 @@ public sealed class PayPalPayouts(RemitDb db, PayPalClient client, SecretBox sec
         }
         catch (Exception e) when (e is PayPalException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
         {
+            log.SyncFailed(e, batchId, program.Id, BatchLog.StatusOf(e));
             return ProviderProblem($"PayPal could not be read for batch {batchId}: {e.Message}");
         }
         if (result is null)
@@ -158,6 +163,7 @@ public sealed class PayPalPayouts(RemitDb db, PayPalClient client, SecretBox sec
         db.AuditEvents.Add(actor.Record(program.Id, "batch.synced", "batch", batchId, clock.GetUtcNow().UtcDateTime,
             notes: $"PayPal batch_status {result.BatchStatus}"));
         await db.SaveChangesAsync(ct);
+        log.Synced(batchId, program.Id, result.BatchStatus, result.Items.Count, actor.Type, actor.Id);
         await ApplyAsync(batchId, result.Items, ct);
         return Outcome<PayoutBatch>.Ok(await db.PayoutBatches.AsNoTracking().SingleAsync(b => b.Id == batchId, ct));
     }
@@ -178,17 +184,30 @@ public sealed class PayPalPayouts(RemitDb db, PayPalClient client, SecretBox sec
         }
         catch (Exception e) when (e is FormatException or System.Text.Json.JsonException)
         {
+            log.WebhookRejected("not a PayPal webhook event", null, null, null);
             return Problem.Invalid("body", "The body is not a PayPal webhook event.");
         }
         // Other event types (or a batch-level event) carry no item to move; PayPal only needs to hear it arrived.
-        if (item is null) return Outcome<PayPalItemEvent?>.Ok(null);
+        if (item is null)
+        {
+            log.WebhookIgnored();
+            return Outcome<PayPalItemEvent?>.Ok(null);
+        }
 
         var batch = await WebhookBatchAsync(item, ct);
         var transmission = headers.FirstOrDefault(h => string.Equals(h.Key, "PAYPAL-TRANSMISSION-ID", StringComparison.OrdinalIgnoreCase)).Value?.Trim();
-        if (batch is null || transmission is not { Length: > 0 and <= 128 }) return Unverified();
+        if (batch is null || transmission is not { Length: > 0 and <= 128 })
+        {
+            log.WebhookRejected("unknown payout_batch_id or no transmission id", item.PayoutBatchId, batch?.Id, null);
+            return Unverified();
+        }
         db.ProgramId = batch.ProgramId;
         var program = await db.CurrentProgramAsync(ct);
-        if (Credentials(program) is not { } credentials || program.PayPal.WebhookId is not { } webhookId) return Unverified();
+        if (Credentials(program) is not { } credentials || program.PayPal.WebhookId is not { } webhookId)
+        {
+            log.WebhookRejected("the program has no PayPal credentials or webhook_id", item.PayoutBatchId, batch.Id, program.Id);
+            return Unverified();
+        }
 
         var seen = $"transmission {transmission}:";
         if (await db.AuditEvents.AnyAsync(e => e.EntityType == "batch" && e.EntityId == batch.Id && e.Action == WebhookAction && e.Notes!.StartsWith(seen), ct))
@@ -204,16 +223,17 @@ public sealed class PayPalPayouts(RemitDb db, PayPalClient client, SecretBox sec
             }
             catch (Exception e) when (e is PayPalException or HttpRequestException or OperationCanceledException && !ct.IsCancellationRequested)
             {
-                log.LogWarning("PayPal could not verify webhook transmission {TransmissionId} for batch {BatchId}: {Failure}", transmission, batch.Id, e.Message);
+                log.WebhookVerifyFailed(e, batch.Id, program.Id, BatchLog.StatusOf(e));
                 return Problem.ProviderFailed("The delivery could not be verified now; PayPal delivers it again later.");
             }
         }
         if (!verified)
         {
-            log.LogWarning("PayPal did not verify webhook transmission {TransmissionId} for batch {BatchId}", transmission, batch.Id);
+            log.WebhookRejected("PayPal did not verify the signature", item.PayoutBatchId, batch.Id, program.Id);
             return Unverified();
         }
 
+        log.WebhookApplied(item.EventType, batch.Id, program.Id, item.SenderItemId, item.TransactionStatus);
         if (batch.ProviderBatchId is null) await LinkAsync(batch, item.PayoutBatchId, Actor.PayPal, ct);
         await ApplyAsync(batch.Id, [new PayPalItemResult(item.SenderItemId, item.PayoutItemId, item.TransactionStatus, item.TransactionId, item.ErrorName, item.ErrorMessage)], ct);
         db.AuditEvents.Add(Actor.PayPal.Record(batch.ProgramId, WebhookAction, "batch", batch.Id, clock.GetUtcNow().UtcDateTime,

@@ -123,6 +123,7 @@ public static class CommissionActions
         }
         db.AuditEvents.Add(actor.Record(program.Id, "commission.created", "commission", commission.Id, now));
         await db.SaveChangesAsync(ct);
+        CommissionLog.For(db).Created(commission.Id, program.Id, commission.AffiliateId, Money.Format(commission.AmountMinor, commission.Currency), commission.Currency, actor.Type, actor.Id);
         return Outcome<Commission>.Ok(commission);
     }
 
@@ -137,6 +138,7 @@ public static class CommissionActions
         if (voided == 0) return Problem.InvalidStatus("The commission is already void or is in a payout.");
         db.AuditEvents.Add(actor.Record(db.ProgramId, "commission.voided", "commission", id, now, null, CommissionStatus.Void));
         await db.SaveChangesAsync(ct);
+        CommissionLog.For(db).Voided(id, db.ProgramId, actor.Type, actor.Id);
         return Outcome<long>.Ok(id);
     }
 

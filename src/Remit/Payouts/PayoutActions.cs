@@ -77,6 +77,7 @@ public static class PayoutActions
         var payout = await CreateAsync(db, program, affiliate, PayoutSource.Manual, null, actor, clock.GetUtcNow().UtcDateTime, ct);
         if (payout is null) return Problem.Invalid("affiliate_id", "The affiliate has no payable commissions.");
         await tx.CommitAsync(ct);
+        PayoutLog.For(db).Created(payout, actor);
         return Outcome<Payout>.Ok(payout);
     }
 
@@ -127,6 +128,7 @@ public static class PayoutActions
         if (from is null)
         {
             var current = await db.Payouts.Where(p => p.Id == payoutId).Select(p => p.Status).SingleAsync(ct);
+            PayoutLog.For(db).MoveRefused(payoutId, payout.ProgramId, current, to, actor.Type, actor.Id);
             return Problem.InvalidStatus($"Payout {payoutId} is {current}; it cannot move to {to}.");
         }
 
@@ -140,6 +142,7 @@ public static class PayoutActions
         // A batch's status follows its payouts, in the same transaction, whichever way the payout moved.
         if (payout.BatchId is { } batchId) await Batches.BatchActions.RefreshStatusAsync(db, batchId, ct);
         await tx.CommitAsync(ct);
+        PayoutLog.For(db).Moved(payoutId, payout.ProgramId, from, to, Money.Format(payout.AmountMinor, payout.Currency), payout.Currency, payout.BatchId, actor.Type, actor.Id);
 
         return Outcome<Payout>.Ok(await db.Payouts.AsNoTracking().SingleAsync(p => p.Id == payoutId, ct));
     }
@@ -168,6 +171,7 @@ public static class PayoutActions
                 {PayoutStatus.Pending}, {PayoutStatus.Processing}, {"batch " + batchId.ToString(CultureInfo.InvariantCulture)}, {now}
             FROM payouts WHERE program_id = {db.ProgramId} AND batch_id = {batchId}
             """, ct);
+        PayoutLog.For(db).MovedIntoBatch(moved, db.ProgramId, batchId, actor.Type, actor.Id);
         return moved;
     }
 
@@ -260,6 +264,7 @@ public static class PayoutActions
         db.AuditEvents.Add(actor.Record(payout.ProgramId, "commission.created", "commission", adjustment.Id, now, notes: $"adjustment for returned payout {payoutId}"));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        PayoutLog.For(db).Returned(payoutId, payout.ProgramId, code, Money.Format(payout.AmountMinor, payout.Currency), payout.Currency, adjustment.Id, actor.Type, actor.Id);
         return Outcome<Payout>.Ok(await db.Payouts.AsNoTracking().SingleAsync(p => p.Id == payoutId, ct));
     }
 
@@ -317,6 +322,7 @@ public static class PayoutActions
             if (outcome.Error is { } e) failed.Add(new BulkFailure(id, e.Code, e.Message));
             else succeeded.Add(id);
         }
+        PayoutLog.For(db).BulkMoved(to, db.ProgramId, succeeded.Count, failed.Count, actor.Type, actor.Id);
         return new BulkResult(succeeded, failed);
     }
 

@@ -129,6 +129,7 @@ public static class RequestActions
         db.AuditEvents.Add(actor.Record(program.Id, "request.created", "request", request.Id, now, null, RequestStatus.Pending, cleanNote));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        RequestLog.For(db).Created(request.Id, program.Id, request.AffiliateId, Money.Format(balance, program.Currency), program.Currency, actor.Type, actor.Id);
         return Outcome<PayoutRequest>.Ok(request);
     }
 
@@ -158,6 +159,8 @@ public static class RequestActions
         db.AuditEvents.Add(actor.Record(program.Id, "request.approved", "request", id, now, RequestStatus.Pending, RequestStatus.Approved, $"payout {payout.Id}"));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        Payouts.PayoutLog.For(db).Created(payout, actor);
+        RequestLog.For(db).Approved(id, program.Id, request.AffiliateId, payout.Id, actor.Type, actor.Id);
         return Outcome<PayoutRequest>.Ok(request);
     }
 
@@ -183,6 +186,7 @@ public static class RequestActions
         db.AuditEvents.Add(actor.Record(request.ProgramId, "request.rejected", "request", id, now, RequestStatus.Pending, RequestStatus.Rejected, cleanReason));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        RequestLog.For(db).Rejected(id, request.ProgramId, request.AffiliateId, actor.Type, actor.Id);
         return Outcome<PayoutRequest>.Ok(request);
     }
 }

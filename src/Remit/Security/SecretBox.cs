@@ -15,19 +15,27 @@ public sealed class SecretBox
     private const int NonceSize = 12, TagSize = 16;
 
     private readonly IReadOnlyDictionary<string, byte[]> _keys;
+    private readonly ILogger _log;
 
     public string ActiveKeyId { get; }
 
-    public SecretBox(IReadOnlyDictionary<string, byte[]> keys, string activeKeyId)
+    public SecretBox(IReadOnlyDictionary<string, byte[]> keys, string activeKeyId, ILogger? log = null)
     {
+        _log = log ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         foreach (var (id, key) in keys)
         {
-            if (key.Length != 32) throw new InvalidOperationException($"Encryption key '{id}' must be 32 bytes (AES-256), not {key.Length}.");
-            if (id.Length == 0 || id.Contains(':', StringComparison.Ordinal)) throw new InvalidOperationException($"Encryption key id '{id}' must be non-empty and without ':'.");
+            if (key.Length != 32) throw Refused(_log, $"Encryption key '{id}' must be 32 bytes (AES-256), not {key.Length}.");
+            if (id.Length == 0 || id.Contains(':', StringComparison.Ordinal)) throw Refused(_log, $"Encryption key id '{id}' must be non-empty and without ':'.");
         }
-        if (!keys.ContainsKey(activeKeyId)) throw new InvalidOperationException($"Remit:Encryption:ActiveKeyId '{activeKeyId}' names no key in Remit:Encryption:Keys.");
+        if (!keys.ContainsKey(activeKeyId)) throw Refused(_log, $"Remit:Encryption:ActiveKeyId '{activeKeyId}' names no key in Remit:Encryption:Keys.");
         _keys = keys;
         ActiveKeyId = activeKeyId;
+    }
+
+    private static InvalidOperationException Refused(ILogger log, string problem)
+    {
+        log.KeyRingRefused(problem);
+        return new InvalidOperationException(problem);
     }
 
     public string Encrypt(string plaintext)
@@ -45,12 +53,23 @@ public sealed class SecretBox
     {
         var keyId = KeyIdOf(ciphertext) ?? throw new CryptographicException("Not a Remit ciphertext.");
         if (!_keys.TryGetValue(keyId, out var key))
+        {
+            _log.KeyMissing(keyId);
             throw new CryptographicException($"The encryption key '{keyId}' is not configured (Remit:Encryption:Keys:{keyId}); it is needed to read secrets written with it.");
+        }
         var blob = Convert.FromBase64String(ciphertext[(Prefix.Length + keyId.Length + 1)..]);
         if (blob.Length < NonceSize + TagSize) throw new CryptographicException("Truncated ciphertext.");
         var plain = new byte[blob.Length - NonceSize - TagSize];
         using var aes = new AesGcm(key, TagSize);
-        aes.Decrypt(blob.AsSpan(0, NonceSize), blob.AsSpan(NonceSize, plain.Length), blob.AsSpan(NonceSize + plain.Length), plain, Aad(keyId));
+        try
+        {
+            aes.Decrypt(blob.AsSpan(0, NonceSize), blob.AsSpan(NonceSize, plain.Length), blob.AsSpan(NonceSize + plain.Length), plain, Aad(keyId));
+        }
+        catch (AuthenticationTagMismatchException)
+        {
+            _log.DecryptFailed(keyId);
+            throw;
+        }
         return Encoding.UTF8.GetString(plain);
     }
 
@@ -72,25 +91,26 @@ public sealed class SecretBox
     /// generated once into <paramref name="devKeyFile"/> and reused after, so a local database stays readable between
     /// runs; anywhere else a missing key refuses the start, naming the setting.
     /// </summary>
-    public static SecretBox FromConfiguration(IConfiguration configuration, string devKeyFile, bool mayGenerate, Action<string>? announce = null)
+    public static SecretBox FromConfiguration(IConfiguration configuration, string devKeyFile, bool mayGenerate, Action<string>? announce = null, ILogger? log = null)
     {
+        log ??= Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         var section = configuration.GetSection("Remit:Encryption:Keys");
-        var keys = section.GetChildren().ToDictionary(k => k.Key, k => Decode(k.Key, k.Value));
+        var keys = section.GetChildren().ToDictionary(k => k.Key, k => Decode(k.Key, k.Value, log));
         if (keys.Count > 0)
         {
             var active = configuration["Remit:Encryption:ActiveKeyId"] ?? (keys.Count == 1 ? keys.Keys.Single()
-                : throw new InvalidOperationException("Several encryption keys are configured: Remit:Encryption:ActiveKeyId must say which one encrypts."));
-            return new SecretBox(keys, active);
+                : throw Refused(log, "Several encryption keys are configured: Remit:Encryption:ActiveKeyId must say which one encrypts."));
+            return new SecretBox(keys, active, log);
         }
         if (!mayGenerate)
             throw new Hosting.SettingException(
                 "No encryption key is configured. Set Remit__Encryption__Keys__<id> to base64 of 32 random bytes " +
                 "(`openssl rand -base64 32`), e.g. Remit__Encryption__Keys__k1 (and Remit__Encryption__ActiveKeyId=k1 once there are several). " +
                 "Only the Development environment generates a key of its own.");
-        return FromDevKeyFile(devKeyFile, announce);
+        return FromDevKeyFile(devKeyFile, announce, log);
     }
 
-    private static SecretBox FromDevKeyFile(string path, Action<string>? announce)
+    private static SecretBox FromDevKeyFile(string path, Action<string>? announce, ILogger log)
     {
         if (!File.Exists(path))
         {
@@ -110,10 +130,10 @@ public sealed class SecretBox
         }
         var saved = JsonSerializer.Deserialize<DevKeyFile>(File.ReadAllText(path))
             ?? throw new InvalidOperationException($"{path} is not a Remit key file.");
-        return new SecretBox(saved.Keys.ToDictionary(k => k.Key, k => Decode(k.Key, k.Value)), saved.ActiveKeyId);
+        return new SecretBox(saved.Keys.ToDictionary(k => k.Key, k => Decode(k.Key, k.Value, log)), saved.ActiveKeyId, log);
     }
 
-    private static byte[] Decode(string id, string? base64)
+    private static byte[] Decode(string id, string? base64, ILogger log)
     {
         try
         {
@@ -121,6 +141,7 @@ public sealed class SecretBox
         }
         catch (FormatException)
         {
+            log.KeyUnreadable(id);
             throw new InvalidOperationException($"Remit:Encryption:Keys:{id} must be base64 of 32 random bytes.");
         }
     }
@@ -137,5 +158,6 @@ public static class SecretsSetup
         services.AddSingleton(sp => SecretBox.FromConfiguration(configuration,
             configuration["Remit:Encryption:DevKeyFile"] ?? DefaultDevKeyFile, environment.IsDevelopment(),
             file => sp.GetRequiredService<ILogger<SecretBox>>().LogWarning(
-                "No Remit:Encryption:Keys configured: generated a development encryption key in {KeyFile}; keep it with the database, it opens its secrets", file)));
+                "No Remit:Encryption:Keys configured: generated a development encryption key in {KeyFile}; keep it with the database, it opens its secrets", file),
+            sp.GetRequiredService<ILogger<SecretBox>>()));
 }

@@ -197,6 +197,7 @@ public static class PaymentSettingsApi
         db.AuditEvents.Add(actor.Record(program.Id, "settings.ach.updated", "program", program.Id, clock.GetUtcNow().UtcDateTime,
             notes: $"fields: {string.Join(", ", fields.Keys)}"));
         await db.SaveChangesAsync(ct);
+        SettingsLog.For(db).PaymentSettingsChanged("ACH", program.Id, string.Join(", ", fields.Keys), actor.Type, actor.Id);
         return Outcome<AchSettings>.Ok(next);
     }
 
@@ -231,6 +232,7 @@ public static class PaymentSettingsApi
         db.AuditEvents.Add(actor.Record(program.Id, "settings.paypal.updated", "program", program.Id, clock.GetUtcNow().UtcDateTime,
             notes: $"fields: {string.Join(", ", fields.Keys)}"));
         await db.SaveChangesAsync(ct);
+        SettingsLog.For(db).PaymentSettingsChanged("PayPal", program.Id, string.Join(", ", fields.Keys), actor.Type, actor.Id);
         return Outcome<PayPalSettings>.Ok(program.PayPal);
     }
 

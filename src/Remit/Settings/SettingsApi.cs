@@ -124,6 +124,8 @@ public static class SettingsApi
         program.HoldDays = hold;
         db.AuditEvents.Add(actor.Record(program.Id, "settings.updated", "program", program.Id, clock.GetUtcNow().UtcDateTime));
         await db.SaveChangesAsync(ct);
+        SettingsLog.For(db).PayoutSettingsChanged(program.Id, program.PayoutFrequency, program.PayoutDay, Money.Format(program.MinPayoutMinor, program.Currency), program.Currency,
+            program.HoldDays, program.AllowEarlyRequests, actor.Type, actor.Id);
         return Outcome<PayoutSettings>.Ok(PayoutSettings.Of(program));
     }
 }

@@ -63,7 +63,7 @@ public sealed class Site : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         DemoLogin demo;
         await using (var db = app.Db())
-            demo = (await DemoSeed.SeedIfEmptyAsync(db, app.Secrets, app.Clock.GetUtcNow().UtcDateTime))!;
+            demo = TestLog.Demo(await DemoSeed.SeedIfEmptyAsync(db, app.Secrets, app.Clock.GetUtcNow().UtcDateTime))!;
         var size = viewport ?? Laptop;
         var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
         {

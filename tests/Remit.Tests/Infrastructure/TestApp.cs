@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -6,6 +7,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Remit.Api;
 using Remit.Data;
@@ -26,6 +28,9 @@ public sealed class TestApp : WebApplicationFactory<Program>
     public required TestDatabase Database { get; init; }
     public Dictionary<string, string?> Settings { get; } = new();
 
+    /// <summary>Every line this app logged (also in the process's app.log).</summary>
+    public ConcurrentQueue<string> Logs { get; } = new();
+
     public static async Task<TestApp> StartAsync(Action<TestApp>? configure = null)
     {
         var app = new TestApp { Database = await TestDatabase.CreateAsync() };
@@ -44,6 +49,16 @@ public sealed class TestApp : WebApplicationFactory<Program>
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(Clock);
+            services.AddTransient<IStartupFilter, TestLog.SecretRecording>();
+            services.AddLogging(logging =>
+            {
+                logging.AddProvider(new TestLogProvider(Logs));
+                // Remit's own lines in full; the framework's at Information. EF's SQL (Information) would bury the
+                // rest, and it shows parameters as '?' anyway: Remit never enables sensitive data logging.
+                logging.AddFilter<TestLogProvider>(null, LogLevel.Information);
+                logging.AddFilter<TestLogProvider>("Remit", LogLevel.Debug);
+                logging.AddFilter<TestLogProvider>("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+            });
         });
     }
 
@@ -57,6 +72,7 @@ public sealed class TestApp : WebApplicationFactory<Program>
         await using var db = Db();
         var program = await ProgramAdmin.CreateProgramAsync(db, name, plan, currency, timeZone, Clock.GetUtcNow().UtcDateTime);
         var (_, secret) = await ProgramAdmin.CreateTokenAsync(db, program.Id, "test", scopes ?? Scopes.All, null, Clock.GetUtcNow().UtcDateTime);
+        TestLog.RecordSecret("API token", secret);
         return new Tenant(this, program.Id, secret);
     }
 
@@ -64,6 +80,7 @@ public sealed class TestApp : WebApplicationFactory<Program>
     {
         await using var db = Db();
         var (_, secret) = await ProgramAdmin.CreateTokenAsync(db, programId, "scoped", scopes, null, Clock.GetUtcNow().UtcDateTime);
+        TestLog.RecordSecret("API token", secret);
         return secret;
     }
 

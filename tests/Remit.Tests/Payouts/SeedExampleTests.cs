@@ -13,7 +13,7 @@ public sealed class SeedExampleTests
     {
         var app = await TestApp.StartAsync();
         await using var db = app.Db();
-        var demo = await DemoSeed.SeedIfEmptyAsync(db, app.Secrets, app.Clock.GetUtcNow().UtcDateTime);
+        var demo = TestLog.Demo(await DemoSeed.SeedIfEmptyAsync(db, app.Secrets, app.Clock.GetUtcNow().UtcDateTime));
         return (app, app.ClientWith(demo!.Token));
     }
 

@@ -52,6 +52,7 @@ public sealed class DetailModel(RemitDb db, SecretBox secrets, PayPalPayouts pay
         var file = outcome.Value!;
         db.AuditEvents.Add(Actor.Record(batch.ProgramId, "batch.file_downloaded", "batch", id, clock.GetUtcNow().UtcDateTime, notes: file.FileName));
         await db.SaveChangesAsync(ct);
+        BatchLog.For(db).FileDownloaded(id, file.FileName, batch.ProgramId, Actor.Type, Actor.Id);
         return File(file.Content, file.ContentType, file.FileName);
     }
 
