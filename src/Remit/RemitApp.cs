@@ -35,7 +35,7 @@ public static class RemitApp
         services.Configure<RateLimitOptions>(builder.Configuration.GetSection("Remit:RateLimit"));
         services.AddSingleton<RateLimits>();
         services.ConfigureHttpJsonOptions(o => Pipeline.ConfigureJson(o.SerializerOptions));
-        services.AddOpenApi();
+        services.AddRemitOpenApi();
         services.AddRemitSecrets(builder.Configuration);
         services.Configure<PayPalOptions>(builder.Configuration.GetSection("Remit:PayPal"));
         services.AddHttpClient<Remit.Payments.PayPal.PayPalClient>();

@@ -66,6 +66,8 @@ public static class Pipeline
         o.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
         o.DictionaryKeyPolicy = null;
         o.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        // Numbers are JSON numbers both ways (the web default also reads "12.50"), so the OpenAPI document says number.
+        o.NumberHandling = JsonNumberHandling.Strict;
         o.Converters.Add(new UtcDateTimeConverter());
     }
 
