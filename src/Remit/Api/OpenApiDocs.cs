@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Remit.Settings;
@@ -116,7 +117,7 @@ public static class OpenApiDocs
             // oas3-operation-security-defined) accept scopes only from OAuth flows, which a Remit token has not: the
             // scope is written beside the requirement, in x-required-scopes and in the description, instead.
             operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] }];
-            Refusal(operation, document, 401, "No token, or an unknown, revoked or expired one.");
+            Refusal(operation, document, 401);
             if (scopes.Count > 0)
             {
                 var named = string.Join(", ", scopes.Select(s => $"`{s}`"));
@@ -127,36 +128,75 @@ public static class OpenApiDocs
             }
         }
 
+        DeclareFiles(operation, context);
+        // Body.ReadAsync takes an empty body as "no options given" (the seed's approve example sends none).
+        if (operation.RequestBody is OpenApiRequestBody body) body.Required = false;
+
         var parameters = context.Description.ParameterDescriptions;
         var hasBody = operation.RequestBody is not null;
-        if (parameters.Any(p => p.Source.Id == "Path")) Refusal(operation, document, 404, "No such resource in the token's program.");
+        if (parameters.Any(p => p.Source.Id == "Path")) Refusal(operation, document, 404);
         if (hasBody)
         {
-            Refusal(operation, document, 413, $"The body is over {Body.MaxBytes} bytes.");
-            Refusal(operation, document, 422, "The input failed validation: `details` names each field and what is wrong.");
+            Refusal(operation, document, 413);
+            Refusal(operation, document, 422);
         }
-        Refusal(operation, document, 429, "Over the token's (or, without one, the client address's) requests a minute; see Retry-After.");
-        Refusal(operation, document, 500, "An unexpected failure on Remit's side (logged; no details are shown).");
+        Refusal(operation, document, 429);
+        Refusal(operation, document, 500);
+        // Refusals declared on the Map line (.Produces<ErrorEnvelope>(409)) get their meaning too.
+        foreach (var (key, response) in operation.Responses ?? [])
+            if (response is OpenApiResponse declared && int.TryParse(key, out var status) && declared.Description == ReasonPhrase(status)
+                && Meanings.TryGetValue(status, out var meaning))
+                declared.Description = meaning;
     }
 
-    private static void Refusal(OpenApiOperation operation, OpenApiDocument document, int status, string description)
+    /// <summary>
+    /// Downloads are declared on the Map line with their media types only (.Produces(200, contentType: "text/csv")),
+    /// which the generator writes as a response without content; write them as text or binary of that type.
+    /// </summary>
+    private static void DeclareFiles(OpenApiOperation operation, OpenApiOperationTransformerContext context)
+    {
+        var files = context.Description.ActionDescriptor.EndpointMetadata.OfType<IProducesResponseTypeMetadata>()
+            .Where(m => m.Type is null || m.Type == typeof(void));
+        foreach (var file in files)
+        {
+            operation.Responses ??= new OpenApiResponses();
+            var key = file.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (operation.Responses.GetValueOrDefault(key) is not OpenApiResponse response)
+                operation.Responses[key] = response = new OpenApiResponse { Description = ReasonPhrase(file.StatusCode) };
+            response.Content ??= new Dictionary<string, OpenApiMediaType>();
+            foreach (var mediaType in file.ContentTypes)
+                response.Content.TryAdd(mediaType, new OpenApiMediaType
+                {
+                    Schema = mediaType.StartsWith("text/", StringComparison.Ordinal)
+                        ? new OpenApiSchema { Type = JsonSchemaType.String }
+                        : new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" },
+                });
+        }
+    }
+
+    private static readonly Dictionary<int, string> Meanings = new()
+    {
+        [401] = "Not authenticated: no token, or an unknown, revoked or expired one (the webhook: an event PayPal did not verify).",
+        [404] = "No such resource in the token's program.",
+        [409] = "The resource's state does not allow it (the message says why), or a unique value is taken.",
+        [413] = $"The body is over {Body.MaxBytes} bytes.",
+        [422] = "The input failed validation: `details` names each field and what is wrong.",
+        [429] = "Over the token's (or, without one, the client address's) requests a minute; see Retry-After.",
+        [500] = "An unexpected failure on Remit's side (logged; no details are shown).",
+        [502] = "PayPal refused the call or could not be reached.",
+    };
+
+    private static void Refusal(OpenApiOperation operation, OpenApiDocument document, int status, string? description = null)
     {
         operation.Responses ??= new OpenApiResponses();
-        var key = status.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (operation.Responses.TryGetValue(key, out var declared) && declared is OpenApiResponse existing)
+        operation.Responses.TryAdd(status.ToString(System.Globalization.CultureInfo.InvariantCulture), new OpenApiResponse
         {
-            // Declared on the Map line with .Produces<ErrorEnvelope>(status): keep it, give it a meaning.
-            if (string.IsNullOrEmpty(existing.Description) || existing.Description == ReasonPhrase(status)) existing.Description = description;
-            return;
-        }
-        operation.Responses[key] = new OpenApiResponse
-        {
-            Description = description,
+            Description = description ?? Meanings[status],
             Content = new Dictionary<string, OpenApiMediaType>
             {
                 ["application/json"] = new() { Schema = new OpenApiSchemaReference(ErrorSchema, document) },
             },
-        };
+        });
     }
 
     private static string ReasonPhrase(int status) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
