@@ -42,9 +42,9 @@ public static class AffiliatesApi
     {
         var group = app.MapApiGroup("/v1/affiliates", "Affiliates");
         group.MapGet("/", List).RequireAuthorization(Scopes.AffiliatesRead)
+            .WithQuery(QueryDocs.Paging, QueryDocs.AffiliateFilters)
             .WithName("listAffiliates").WithSummary("List affiliates")
-            .WithDescription("Affiliates of the program with what each is owed, a page at a time (`page`, `per_page`), filtered by `status` and `q` (name or email).")
-            .Produces<ErrorEnvelope>(422);
+            .WithDescription("Affiliates of the program with what each is owed, a page at a time (`page`, `per_page`), filtered by `status` and `q` (name or email).");
         group.MapGet("/{id:long}", Get).RequireAuthorization(Scopes.AffiliatesRead)
             .WithName("getAffiliate").WithSummary("Get an affiliate")
             .WithDescription("One affiliate: contact, payout method (account details masked), balances.");

@@ -129,17 +129,15 @@ public static class OpenApiDocs
         }
 
         DeclareFiles(operation, context);
+        QueryDocs.Declare(operation, metadata);
         // Body.ReadAsync takes an empty body as "no options given" (the seed's approve example sends none).
         if (operation.RequestBody is OpenApiRequestBody body) body.Required = false;
 
         var parameters = context.Description.ParameterDescriptions;
         var hasBody = operation.RequestBody is not null;
         if (parameters.Any(p => p.Source.Id == "Path")) Refusal(operation, document, 404);
-        if (hasBody)
-        {
-            Refusal(operation, document, 413);
-            Refusal(operation, document, 422);
-        }
+        if (hasBody) Refusal(operation, document, 413);
+        if (hasBody || metadata.OfType<QueryParameter>().Any()) Refusal(operation, document, 422);
         Refusal(operation, document, 429);
         Refusal(operation, document, 500);
         // Refusals declared on the Map line (.Produces<ErrorEnvelope>(409)) get their meaning too.

@@ -25,9 +25,9 @@ public static class BatchesApi
     {
         var group = app.MapApiGroup("/v1/payout-batches", "Payout batches");
         group.MapGet("/", List).RequireAuthorization(Scopes.PayoutsRead)
+            .WithQuery(QueryDocs.Paging)
             .WithName("listPayoutBatches").WithSummary("List payout batches")
-            .WithDescription("Batches of the program, newest first, a page at a time (`page`, `per_page`), filtered by `status` and `method`.")
-            .Produces<ErrorEnvelope>(422);
+            .WithDescription("Batches of the program, newest first, a page at a time (`page`, `per_page`).");
         group.MapGet("/{id:long}", Get).RequireAuthorization(Scopes.PayoutsRead)
             .WithName("getPayoutBatch").WithSummary("Get a payout batch")
             .WithDescription("A batch: method, status, count and total, PayPal's ids when sent through the API.");

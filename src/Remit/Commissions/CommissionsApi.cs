@@ -28,9 +28,10 @@ public static class CommissionsApi
     {
         var group = app.MapApiGroup("/v1/commissions", "Commissions");
         group.MapGet("/", List).RequireAuthorization(Scopes.CommissionsRead)
+            .WithQuery(QueryDocs.Paging, QueryDocs.CommissionFilters)
             .WithName("listCommissions").WithSummary("List commissions")
             .WithDescription("Commissions of the program, a page at a time (`page`, `per_page`), filtered by `affiliate_id` and `status`.")
-            .Produces<ErrorEnvelope>(404).Produces<ErrorEnvelope>(422);
+            .Produces<ErrorEnvelope>(404);
         group.MapGet("/{id:long}", Get).RequireAuthorization(Scopes.CommissionsRead)
             .WithName("getCommission").WithSummary("Get a commission")
             .WithDescription("One commission, with the payout that paid it, if any.");

@@ -18,16 +18,18 @@ public static class PayoutsApi
     {
         var group = app.MapApiGroup("/v1/payouts", "Payouts");
         group.MapGet("/", List).RequireAuthorization(Scopes.PayoutsRead)
+            .WithQuery(QueryDocs.Paging, QueryDocs.PayoutFilters)
             .WithName("listPayouts").WithSummary("List payouts")
             .WithDescription("Payouts of the program, newest first by default, a page at a time (`page`, `per_page`), filtered by `status`, `method`, `affiliate_id`, `created_from`/`created_to` (dates in the program's time zone) and `q` (affiliate name or email), ordered by `sort`.")
-            .Produces<ErrorEnvelope>(404).Produces<ErrorEnvelope>(422);
+            .Produces<ErrorEnvelope>(404);
         group.MapGet("/stats", Stats).RequireAuthorization(Scopes.PayoutsRead)
             .WithName("getPayoutStats").WithSummary("Payout totals")
             .WithDescription("Pending amount and count, amount completed this month (in the program's time zone), failed count and pending payout requests.");
         group.MapGet("/export", PayoutsCsv.Export).RequireAuthorization(Scopes.PayoutsRead).Produces(200, contentType: "text/csv")
+            .WithQuery(QueryDocs.PayoutFilters)
             .WithName("exportPayouts").WithSummary("Export payouts as CSV")
             .WithDescription("Every payout the list's filters select (no paging), as a CSV download.")
-            .Produces<ErrorEnvelope>(404).Produces<ErrorEnvelope>(422);
+            .Produces<ErrorEnvelope>(404);
         group.MapGet("/{id:long}", Get).RequireAuthorization(Scopes.PayoutsRead)
             .WithName("getPayout").WithSummary("Get a payout")
             .WithDescription("A payout with its affiliate, destination (masked), commission count and status history.");

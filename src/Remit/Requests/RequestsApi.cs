@@ -32,9 +32,9 @@ public static class RequestsApi
     {
         var group = app.MapApiGroup("/v1/payouts/requests", "Payout requests");
         group.MapGet("/", List).RequireAuthorization(Scopes.PayoutsRead)
+            .WithQuery(QueryDocs.Paging, QueryDocs.RequestFilters)
             .WithName("listPayoutRequests").WithSummary("List payout requests")
-            .WithDescription("Payout requests of the program, a page at a time (`page`, `per_page`), filtered by `status` and `affiliate_id`.")
-            .Produces<ErrorEnvelope>(404).Produces<ErrorEnvelope>(422);
+            .WithDescription("Payout requests of the program, a page at a time (`page`, `per_page`), filtered by `status`.");
         group.MapGet("/{id:long}", Get).RequireAuthorization(Scopes.PayoutsRead)
             .WithName("getPayoutRequest").WithSummary("Get a payout request")
             .WithDescription("One payout request and, once approved, the payout it made.");
