@@ -25,7 +25,7 @@ public static class PaidByMonthQuery
         var localNow = TimeZoneInfo.ConvertTimeFromUtc(clock.GetUtcNow().UtcDateTime, zone);
         var thisMonth = new DateOnly(localNow.Year, localNow.Month, 1);
         var months = Enumerable.Range(0, Months).Select(i => thisMonth.AddMonths(i - Months + 1)).ToArray();
-        var bounds = months.Append(thisMonth.AddMonths(1)).Select(m => (DateTime?)QueryParams.StartOfDayUtc(m, zone)).ToArray();
+        var bounds = months.Append(thisMonth.AddMonths(1)).Select(m => (DateTime?)TimeZones.StartOfDayUtc(m, zone)).ToArray();
 
         var sums = await db.Payouts
             .Where(p => p.Status == PayoutStatus.Completed && p.CompletedAt >= bounds[0] && p.CompletedAt < bounds[Months])

@@ -40,8 +40,8 @@ public sealed record PayoutQuery(
     }
 
     /// <summary>An affiliate_id filter naming another program's affiliate is a 404, as if it did not exist.</summary>
-    public async Task<ApiError?> CheckIdsAsync(Data.RemitDb db, CancellationToken ct) =>
-        AffiliateId is { } id && !await db.Affiliates.AnyAsync(a => a.Id == id, ct) ? ApiError.NotFound("Affiliate not found.") : null;
+    public async Task<Problem?> CheckIdsAsync(Data.RemitDb db, CancellationToken ct) =>
+        AffiliateId is { } id && !await db.Affiliates.AnyAsync(a => a.Id == id, ct) ? Problem.NotFound("Affiliate not found.") : null;
 
     public IQueryable<Payout> Apply(IQueryable<Payout> payouts, AffiliateProgram program)
     {
@@ -72,7 +72,7 @@ public sealed record PayoutQuery(
 
     /// <summary>Inclusive local calendar days as a half-open UTC range: [start of from, start of the day after to).</summary>
     private static (DateTime? From, DateTime? To) Range(DateOnly? from, DateOnly? to, TimeZoneInfo zone) =>
-        (from is { } f ? QueryParams.StartOfDayUtc(f, zone) : null, to is { } t ? QueryParams.StartOfDayUtc(t.AddDays(1), zone) : null);
+        (from is { } f ? TimeZones.StartOfDayUtc(f, zone) : null, to is { } t ? TimeZones.StartOfDayUtc(t.AddDays(1), zone) : null);
 
     public static string EscapeLike(string text) => text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 }

@@ -13,8 +13,8 @@ public static class PayoutStatsQuery
         var program = await db.CurrentProgramAsync(ct);
         var zone = program.TimeZoneInfo;
         var localNow = TimeZoneInfo.ConvertTimeFromUtc(clock.GetUtcNow().UtcDateTime, zone);
-        var monthStart = QueryParams.StartOfDayUtc(new DateOnly(localNow.Year, localNow.Month, 1), zone);
-        var nextMonth = QueryParams.StartOfDayUtc(new DateOnly(localNow.Year, localNow.Month, 1).AddMonths(1), zone);
+        var monthStart = TimeZones.StartOfDayUtc(new DateOnly(localNow.Year, localNow.Month, 1), zone);
+        var nextMonth = TimeZones.StartOfDayUtc(new DateOnly(localNow.Year, localNow.Month, 1).AddMonths(1), zone);
 
         var byStatus = await db.Payouts.GroupBy(p => p.Status)
             .Select(g => new { Status = g.Key, Count = g.Count(), Sum = g.Sum(p => p.AmountMinor) })

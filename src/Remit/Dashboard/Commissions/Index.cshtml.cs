@@ -45,19 +45,19 @@ public sealed class IndexModel(RemitDb db, TimeProvider clock) : DashboardPage
         if (!string.IsNullOrWhiteSpace(earnedOn))
         {
             if (DateOnly.TryParseExact(earnedOn, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
-                earnedAt = QueryParams.StartOfDayUtc(day, Program.TimeZoneInfo);
+                earnedAt = TimeZones.StartOfDayUtc(day, Program.TimeZoneInfo);
             else v.Add("earned_at", "earned_at must be a date.");
         }
         var error = v.IsValid
             ? (await CommissionActions.CreateAsync(db, new CommissionBody(affiliateId, parsedAmount, description, reference, earnedAt), Actor, clock, ct)).Error
-            : v.ToError();
+            : v.ToProblem();
         if (error is null)
         {
             Flash = "Commission recorded.";
             return LocalRedirect(affiliateId is { } id ? $"/commissions?affiliate_id={id}" : "/commissions");
         }
-        Errors = error.Value.Error.Details.Count > 0 ? error.Value.Error.Details : [new ErrorDetail("affiliate_id", error.Value.Error.Message)];
-        Response.StatusCode = error.StatusCode;
+        Errors = error.FieldErrors("affiliate_id");
+        Response.StatusCode = error.Status();
         await LoadAsync(null, null, ct);
         return Page();
     }
