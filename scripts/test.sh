@@ -107,6 +107,14 @@ unset REMIT_TEST_PG
 step "dotnet build $SOLUTION -c Release"
 dotnet build "$SOLUTION" -c Release -nologo || die "build failed (warnings are errors)"
 
+# Once per run, from the build above: the hosting tests start this published build from an unrelated folder
+# (tests/Remit.Tests/Hosting). Without REMIT_TEST_PUBLISHED they publish it themselves.
+step "dotnet publish src/Remit"
+PUBLISHED="$OUT/publish"
+rm -rf "$PUBLISHED"
+dotnet publish src/Remit/Remit.csproj -c Release --no-build -nologo -o "$PUBLISHED" || die "publish failed"
+export REMIT_TEST_PUBLISHED="$PUBLISHED"
+
 # Beside the SQLite tests, so it adds little to the run's time; its result is judged with the tests'.
 step "OpenAPI document lint (Spectral), in the background: $OUT/openapi-lint.log"
 bash "$ROOT/scripts/openapi-lint.sh" >"$OUT/openapi-lint.log" 2>&1 &
