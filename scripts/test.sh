@@ -8,8 +8,8 @@ set -euo pipefail
 # Debian packages the tests need; add to this list. Installed only when missing.
 #   postgresql + postgresql-contrib: the server (pg_trgm is in it); chromium: Playwright tests;
 #   fontconfig + fonts: PDF text through Skia and the browser (droid-fallback covers Chinese and
-#   Japanese, nanum covers Korean Hangul); poppler-utils: pdftoppm.
-DEB_PACKAGES="postgresql postgresql-contrib chromium fontconfig fonts-dejavu-core fonts-dejavu-extra fonts-droid-fallback poppler-utils fonts-nanum"
+#   Japanese, nanum covers Korean Hangul); poppler-utils: pdftoppm; curl: fetches the OpenAPI document to lint.
+DEB_PACKAGES="postgresql postgresql-contrib chromium fontconfig fonts-dejavu-core fonts-dejavu-extra fonts-droid-fallback poppler-utils fonts-nanum curl"
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$PWD"
@@ -92,6 +92,9 @@ trap pg_stop EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# Spectral (scripts/openapi-lint.sh) comes from npm: Debian's nodejs and npm when there is no npm at all.
+command -v npm >/dev/null || DEB_PACKAGES+=" nodejs npm"
+
 step "Debian packages"
 install_packages
 check_tools
@@ -111,6 +114,11 @@ PUBLISHED="$OUT/publish"
 rm -rf "$PUBLISHED"
 dotnet publish src/Remit/Remit.csproj -c Release --no-build -nologo -o "$PUBLISHED" || die "publish failed"
 export REMIT_TEST_PUBLISHED="$PUBLISHED"
+
+# Beside the SQLite tests, so it adds little to the run's time; its result is judged with the tests'.
+step "OpenAPI document lint (Spectral), in the background: $OUT/openapi-lint.log"
+bash "$ROOT/scripts/openapi-lint.sh" >"$OUT/openapi-lint.log" 2>&1 &
+LINT_PID=$!
 
 # $1: provider name, which also names the TRX file and results folder. Extra args: env assignments.
 declare -A RC
@@ -169,6 +177,12 @@ trx_attr() { sed -n "s/.*[[:space:]]$1=\"\([0-9]*\)\".*/\1/p" <<<"$2" | head -1;
 
 step "Results"
 problems=()
+if wait "$LINT_PID"; then
+    tail -n 1 "$OUT/openapi-lint.log"
+else
+    cat "$OUT/openapi-lint.log"
+    problems+=("OpenAPI lint: Spectral found problems in /openapi/v1.json, or could not run (see above)")
+fi
 sum_passed=0 sum_failed=0 sum_skipped=0
 for provider in Sqlite Postgres; do
     name="${provider,,}"

@@ -40,7 +40,7 @@ public static class RemitApp
         services.Configure<RateLimitOptions>(builder.Configuration.GetSection("Remit:RateLimit"));
         services.AddSingleton<RateLimits>();
         services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
-        services.AddOpenApi();
+        services.AddRemitOpenApi();
         services.AddRemitSecrets(builder.Configuration, builder.Environment);
         services.Configure<PayPalOptions>(builder.Configuration.GetSection("Remit:PayPal"));
         services.AddHttpClient<Remit.Payments.PayPal.PayPalClient>().AddPayPalResilience();

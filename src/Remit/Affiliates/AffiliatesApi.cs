@@ -41,11 +41,25 @@ public static class AffiliatesApi
     public static IEndpointRouteBuilder MapAffiliates(this IEndpointRouteBuilder app)
     {
         var group = app.MapApiGroup("/v1/affiliates", "Affiliates");
-        group.MapGet("/", List).RequireAuthorization(Scopes.AffiliatesRead);
-        group.MapGet("/{id:long}", Get).RequireAuthorization(Scopes.AffiliatesRead);
-        group.MapPost("/", Create).RequireAuthorization(Scopes.AffiliatesWrite).Accepts<AffiliateBody>("application/json");
-        group.MapPatch("/{id:long}", Update).RequireAuthorization(Scopes.AffiliatesWrite).Accepts<AffiliateBody>("application/json");
-        group.MapPut("/{id:long}/payout-method", PayoutMethodApi.Put).RequireAuthorization(Scopes.AffiliatesWrite).Accepts<PayoutMethodBody>("application/json");
+        group.MapGet("/", List).RequireAuthorization(Scopes.AffiliatesRead)
+            .WithQuery(QueryDocs.Paging, QueryDocs.AffiliateFilters)
+            .WithName("listAffiliates").WithSummary("List affiliates")
+            .WithDescription("Affiliates of the program with what each is owed, a page at a time (`page`, `per_page`), filtered by `status` and `q` (name or email).");
+        group.MapGet("/{id:long}", Get).RequireAuthorization(Scopes.AffiliatesRead)
+            .WithName("getAffiliate").WithSummary("Get an affiliate")
+            .WithDescription("One affiliate: contact, payout method (account details masked), balances.");
+        group.MapPost("/", Create).RequireAuthorization(Scopes.AffiliatesWrite).Accepts<AffiliateBody>("application/json")
+            .WithName("createAffiliate").WithSummary("Create an affiliate")
+            .WithDescription("A new affiliate: `name` and `email` required; `country`, `payout_method` (one the plan offers) and `paypal_email` optional.")
+            .Produces<ErrorEnvelope>(409);
+        group.MapPatch("/{id:long}", Update).RequireAuthorization(Scopes.AffiliatesWrite).Accepts<AffiliateBody>("application/json")
+            .WithName("updateAffiliate").WithSummary("Update an affiliate")
+            .WithDescription("Changes the fields given; the others keep their value. `status` `disabled` stops new payouts.")
+            .Produces<ErrorEnvelope>(409);
+        group.MapPut("/{id:long}/payout-method", PayoutMethodApi.Put).RequireAuthorization(Scopes.AffiliatesWrite).Accepts<PayoutMethodBody>("application/json")
+            .WithName("setAffiliatePayoutMethod").WithSummary("Set an affiliate's payout method")
+            .WithDescription("How the affiliate is paid: `paypal` with `paypal_email`, `bank` with `bank` details, or `crypto` with `crypto` details, as the plan allows. Account numbers and addresses are stored encrypted and shown masked.")
+            .Produces<ErrorEnvelope>(409);
         return app;
     }
 

@@ -12,6 +12,8 @@ public static class ApiJson
         o.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
         o.DictionaryKeyPolicy = null;
         o.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        // Numbers are JSON numbers both ways (the web default also reads "12.50"), so the OpenAPI document says number.
+        o.NumberHandling = JsonNumberHandling.Strict;
         o.Converters.Add(new UtcDateTimeConverter());
     }
 

@@ -25,19 +25,42 @@ public static class BatchesApi
     public static IEndpointRouteBuilder MapBatches(this IEndpointRouteBuilder app)
     {
         var group = app.MapApiGroup("/v1/payout-batches", "Payout batches");
-        group.MapGet("/", List).RequireAuthorization(Scopes.PayoutsRead);
-        group.MapGet("/{id:long}", Get).RequireAuthorization(Scopes.PayoutsRead);
+        group.MapGet("/", List).RequireAuthorization(Scopes.PayoutsRead)
+            .WithQuery(QueryDocs.Paging)
+            .WithName("listPayoutBatches").WithSummary("List payout batches")
+            .WithDescription("Batches of the program, newest first, a page at a time (`page`, `per_page`).");
+        group.MapGet("/{id:long}", Get).RequireAuthorization(Scopes.PayoutsRead)
+            .WithName("getPayoutBatch").WithSummary("Get a payout batch")
+            .WithDescription("A batch: method, status, count and total, PayPal's ids when sent through the API.");
         // The file carries whole account numbers and wallet addresses: whoever may move the money, not whoever may read
         // the list (the dashboard likewise offers it to admins only).
         group.MapGet("/{id:long}/file", File).RequireAuthorization(Scopes.PayoutsWrite)
-            .Produces(200, contentType: "text/plain").Produces(200, contentType: "text/csv");
-        group.MapPost("/", Create).RequireAuthorization(Scopes.PayoutsWrite).Accepts<CreateBatchBody>("application/json");
-        group.MapPost("/{id:long}/complete", Complete).RequireAuthorization(Scopes.PayoutsWrite).Accepts<CompleteBatchBody>("application/json");
-        group.MapPost("/{id:long}/send", Send).RequireAuthorization(Scopes.PayoutsWrite);
-        group.MapPost("/{id:long}/sync", Sync).RequireAuthorization(Scopes.PayoutsWrite).Accepts<SyncBatchBody>("application/json");
+            .Produces(200, contentType: "text/plain").Produces(200, contentType: "text/csv")
+            .WithName("downloadPayoutBatchFile").WithSummary("Download a batch's payment file")
+            .WithDescription("The file the merchant pays the batch with: a NACHA file (bank), PayPal's Payouts upload CSV (PayPal) or a USDC transfer list (crypto). It carries full account numbers; each download is audited.")
+            .Produces<ErrorEnvelope>(409).Produces<ErrorEnvelope>(422);
+        group.MapPost("/", Create).RequireAuthorization(Scopes.PayoutsWrite).Accepts<CreateBatchBody>("application/json")
+            .WithName("createPayoutBatch").WithSummary("Create a payout batch")
+            .WithDescription("Moves pending payouts of one `method` (given by `payout_ids`, or every pending payout the list's `filter` selects) to processing together, or none of them.")
+            .Produces<ErrorEnvelope>(404).Produces<ErrorEnvelope>(409);
+        group.MapPost("/{id:long}/complete", Complete).RequireAuthorization(Scopes.PayoutsWrite).Accepts<CompleteBatchBody>("application/json")
+            .WithName("completePayoutBatch").WithSummary("Mark a batch paid")
+            .WithDescription("Completes the batch's processing payouts with `reference` (or, for crypto, each payout's transaction hash in `references`) and optional `notes`.")
+            .Produces<ErrorEnvelope>(409);
+        group.MapPost("/{id:long}/send", Send).RequireAuthorization(Scopes.PayoutsWrite)
+            .WithName("sendPayoutBatch").WithSummary("Send a batch to PayPal")
+            .WithDescription("Sends a PayPal batch through PayPal's Payouts API with the saved credentials; a batch already sent answers as it is. Takes no body.")
+            .Produces<ErrorEnvelope>(409).Produces<ErrorEnvelope>(422).Produces<ErrorEnvelope>(502);
+        group.MapPost("/{id:long}/sync", Sync).RequireAuthorization(Scopes.PayoutsWrite).Accepts<SyncBatchBody>("application/json")
+            .WithName("syncPayoutBatch").WithSummary("Sync a batch with PayPal")
+            .WithDescription("Asks PayPal for each item's status and completes, fails or marks returned the batch's payouts accordingly. The body is optional: `provider_batch_id` links a sent batch whose PayPal id was never learnt (PayPal refused it as a duplicate without naming the original) to the batch id PayPal shows for it.")
+            .Produces<ErrorEnvelope>(409).Produces<ErrorEnvelope>(422).Produces<ErrorEnvelope>(502);
 
         // PayPal calls this without a token; its signature, checked by PayPal against the program's webhook id, is the auth.
-        app.MapPost("/v1/webhooks/paypal", PayPalWebhook).WithTags("Webhooks").AllowAnonymous();
+        app.MapPost("/v1/webhooks/paypal", PayPalWebhook).WithTags("Webhooks").AllowAnonymous().Accepts<JsonElement>("application/json")
+            .WithName("receivePayPalWebhook").WithSummary("PayPal webhook")
+            .WithDescription("Where PayPal posts Payouts item events. No token: PayPal verifies the event's signature against the program's `webhook_id`; an unverified event is 401.")
+            .Produces<ErrorEnvelope>(401).Produces<ErrorEnvelope>(502);
         return app;
     }
 

@@ -27,10 +27,22 @@ public static class CommissionsApi
     public static IEndpointRouteBuilder MapCommissions(this IEndpointRouteBuilder app)
     {
         var group = app.MapApiGroup("/v1/commissions", "Commissions");
-        group.MapGet("/", List).RequireAuthorization(Scopes.CommissionsRead);
-        group.MapGet("/{id:long}", Get).RequireAuthorization(Scopes.CommissionsRead);
-        group.MapPost("/", Create).RequireAuthorization(Scopes.CommissionsWrite).Accepts<CommissionBody>("application/json");
-        group.MapPost("/{id:long}/void", Void).RequireAuthorization(Scopes.CommissionsWrite);
+        group.MapGet("/", List).RequireAuthorization(Scopes.CommissionsRead)
+            .WithQuery(QueryDocs.Paging, QueryDocs.CommissionFilters)
+            .WithName("listCommissions").WithSummary("List commissions")
+            .WithDescription("Commissions of the program, a page at a time (`page`, `per_page`), filtered by `affiliate_id` and `status`.")
+            .Produces<ErrorEnvelope>(404);
+        group.MapGet("/{id:long}", Get).RequireAuthorization(Scopes.CommissionsRead)
+            .WithName("getCommission").WithSummary("Get a commission")
+            .WithDescription("One commission, with the payout that paid it, if any.");
+        group.MapPost("/", Create).RequireAuthorization(Scopes.CommissionsWrite).Accepts<CommissionBody>("application/json")
+            .WithName("createCommission").WithSummary("Record a commission")
+            .WithDescription("What an affiliate (`affiliate_id`) earned: `amount` in the program's currency (no more decimals than it has), optional `description`, `reference` (unique per program) and `earned_at`. It becomes payable after the program's hold days.")
+            .Produces<ErrorEnvelope>(404).Produces<ErrorEnvelope>(409);
+        group.MapPost("/{id:long}/void", Void).RequireAuthorization(Scopes.CommissionsWrite)
+            .WithName("voidCommission").WithSummary("Void a commission")
+            .WithDescription("Voids a commission not yet in a payout, so it is never paid. Takes no body.")
+            .Produces<ErrorEnvelope>(409);
         return app;
     }
 

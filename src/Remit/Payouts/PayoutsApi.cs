@@ -17,18 +17,51 @@ public static class PayoutsApi
     public static IEndpointRouteBuilder MapPayouts(this IEndpointRouteBuilder app)
     {
         var group = app.MapApiGroup("/v1/payouts", "Payouts");
-        group.MapGet("/", List).RequireAuthorization(Scopes.PayoutsRead);
-        group.MapGet("/stats", Stats).RequireAuthorization(Scopes.PayoutsRead);
-        group.MapGet("/export", PayoutsCsv.Export).RequireAuthorization(Scopes.PayoutsRead).Produces(200, contentType: "text/csv");
-        group.MapGet("/{id:long}", Get).RequireAuthorization(Scopes.PayoutsRead);
-        group.MapGet("/{id:long}/statement", Statement).RequireAuthorization(Scopes.PayoutsRead).Produces(200, contentType: "application/pdf");
-        group.MapPost("/", Create).RequireAuthorization(Scopes.PayoutsWrite).Accepts<CreatePayoutBody>("application/json");
-        group.MapPost("/{id:long}/processing", MarkProcessing).RequireAuthorization(Scopes.PayoutsWrite).Accepts<ProcessingBody>("application/json");
-        group.MapPost("/{id:long}/complete", Complete).RequireAuthorization(Scopes.PayoutsWrite).Accepts<CompleteBody>("application/json");
-        group.MapPost("/{id:long}/fail", Fail).RequireAuthorization(Scopes.PayoutsWrite).Accepts<FailBody>("application/json");
-        group.MapPost("/{id:long}/return", ReturnsApi.Return).RequireAuthorization(Scopes.PayoutsWrite).Accepts<ReturnBody>("application/json");
-        group.MapPost("/bulk-processing", BulkProcessing).RequireAuthorization(Scopes.PayoutsWrite).Accepts<BulkBody>("application/json");
-        group.MapPost("/bulk-complete", BulkComplete).RequireAuthorization(Scopes.PayoutsWrite).Accepts<BulkCompleteBody>("application/json");
+        group.MapGet("/", List).RequireAuthorization(Scopes.PayoutsRead)
+            .WithQuery(QueryDocs.Paging, QueryDocs.PayoutFilters)
+            .WithName("listPayouts").WithSummary("List payouts")
+            .WithDescription("Payouts of the program, newest first by default, a page at a time (`page`, `per_page`), filtered by `status`, `method`, `affiliate_id`, `created_from`/`created_to` (dates in the program's time zone) and `q` (affiliate name or email), ordered by `sort`.")
+            .Produces<ErrorEnvelope>(404);
+        group.MapGet("/stats", Stats).RequireAuthorization(Scopes.PayoutsRead)
+            .WithName("getPayoutStats").WithSummary("Payout totals")
+            .WithDescription("Pending amount and count, amount completed this month (in the program's time zone), failed count and pending payout requests.");
+        group.MapGet("/export", PayoutsCsv.Export).RequireAuthorization(Scopes.PayoutsRead).Produces(200, contentType: "text/csv")
+            .WithQuery(QueryDocs.PayoutFilters)
+            .WithName("exportPayouts").WithSummary("Export payouts as CSV")
+            .WithDescription("Every payout the list's filters select (no paging), as a CSV download.")
+            .Produces<ErrorEnvelope>(404);
+        group.MapGet("/{id:long}", Get).RequireAuthorization(Scopes.PayoutsRead)
+            .WithName("getPayout").WithSummary("Get a payout")
+            .WithDescription("A payout with its affiliate, destination (masked), commission count and status history.");
+        group.MapGet("/{id:long}/statement", Statement).RequireAuthorization(Scopes.PayoutsRead).Produces(200, contentType: "application/pdf")
+            .WithName("getPayoutStatement").WithSummary("Payout statement (PDF)")
+            .WithDescription("A PDF statement of the payout and the commissions it pays.");
+        group.MapPost("/", Create).RequireAuthorization(Scopes.PayoutsWrite).Accepts<CreatePayoutBody>("application/json")
+            .WithName("createPayout").WithSummary("Create a manual payout")
+            .WithDescription("Pays everything the affiliate (`affiliate_id`, required) has payable into one pending payout.")
+            .Produces<ErrorEnvelope>(404).Produces<ErrorEnvelope>(409);
+        group.MapPost("/{id:long}/processing", MarkProcessing).RequireAuthorization(Scopes.PayoutsWrite).Accepts<ProcessingBody>("application/json")
+            .WithName("markPayoutProcessing").WithSummary("Mark a payout processing")
+            .WithDescription("pending → processing, with optional `notes` and `reference`. 409 when the payout's status does not allow it.")
+            .Produces<ErrorEnvelope>(409);
+        group.MapPost("/{id:long}/complete", Complete).RequireAuthorization(Scopes.PayoutsWrite).Accepts<CompleteBody>("application/json")
+            .WithName("completePayout").WithSummary("Complete a payout")
+            .WithDescription("pending or processing → completed, with the payment's `reference` (required) and optional `notes`. 409 when the status does not allow it or the reference is already used.")
+            .Produces<ErrorEnvelope>(409);
+        group.MapPost("/{id:long}/fail", Fail).RequireAuthorization(Scopes.PayoutsWrite).Accepts<FailBody>("application/json")
+            .WithName("failPayout").WithSummary("Fail a payout")
+            .WithDescription("pending or processing → failed, with a `reason` (required) and optional `notes`; its commissions become payable again.")
+            .Produces<ErrorEnvelope>(409);
+        group.MapPost("/{id:long}/return", ReturnsApi.Return).RequireAuthorization(Scopes.PayoutsWrite).Accepts<ReturnBody>("application/json")
+            .WithName("returnPayout").WithSummary("Record a bank return")
+            .WithDescription("A bank's ACH return (`code` R01…, `date`): a processing payout fails with the code's meaning; a completed one is marked returned and its amount is owed again.")
+            .Produces<ErrorEnvelope>(409);
+        group.MapPost("/bulk-processing", BulkProcessing).RequireAuthorization(Scopes.PayoutsWrite).Accepts<BulkBody>("application/json")
+            .WithName("bulkMarkPayoutsProcessing").WithSummary("Mark several payouts processing")
+            .WithDescription("Each payout of `ids` that may move to processing does; the answer lists which did and why the others did not.");
+        group.MapPost("/bulk-complete", BulkComplete).RequireAuthorization(Scopes.PayoutsWrite).Accepts<BulkCompleteBody>("application/json")
+            .WithName("bulkCompletePayouts").WithSummary("Complete several payouts")
+            .WithDescription("Completes each payout of `ids` with `reference` (or its own in `references`, keyed by payout id); the answer lists which did and why the others did not.");
         return app;
     }
 

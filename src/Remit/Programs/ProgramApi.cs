@@ -10,7 +10,9 @@ public static class ProgramApi
 {
     public static IEndpointRouteBuilder MapProgram(this IEndpointRouteBuilder app)
     {
-        app.MapApiGroup("/v1/program", "Program").MapGet("/", Get).RequireAuthorization(ApiAuth.AnyToken);
+        app.MapApiGroup("/v1/program", "Program").MapGet("/", Get).RequireAuthorization(ApiAuth.AnyToken)
+            .WithName("getProgram").WithSummary("The token's program")
+            .WithDescription("The program the token belongs to: name, plan, currency, time zone and the payout methods its plan offers. Any scope.");
         return app;
     }
 

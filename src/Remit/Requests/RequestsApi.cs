@@ -31,11 +31,25 @@ public static class RequestsApi
     public static IEndpointRouteBuilder MapRequests(this IEndpointRouteBuilder app)
     {
         var group = app.MapApiGroup("/v1/payouts/requests", "Payout requests");
-        group.MapGet("/", List).RequireAuthorization(Scopes.PayoutsRead);
-        group.MapGet("/{id:long}", Get).RequireAuthorization(Scopes.PayoutsRead);
-        group.MapPost("/", Create).RequireAuthorization(Scopes.PayoutsWrite).Accepts<CreateRequestBody>("application/json");
-        group.MapPost("/{id:long}/approve", Approve).RequireAuthorization(Scopes.PayoutsWrite);
-        group.MapPost("/{id:long}/reject", Reject).RequireAuthorization(Scopes.PayoutsWrite).Accepts<RejectBody>("application/json");
+        group.MapGet("/", List).RequireAuthorization(Scopes.PayoutsRead)
+            .WithQuery(QueryDocs.Paging, QueryDocs.RequestFilters)
+            .WithName("listPayoutRequests").WithSummary("List payout requests")
+            .WithDescription("Payout requests of the program, a page at a time (`page`, `per_page`), filtered by `status`.");
+        group.MapGet("/{id:long}", Get).RequireAuthorization(Scopes.PayoutsRead)
+            .WithName("getPayoutRequest").WithSummary("Get a payout request")
+            .WithDescription("One payout request and, once approved, the payout it made.");
+        group.MapPost("/", Create).RequireAuthorization(Scopes.PayoutsWrite).Accepts<CreateRequestBody>("application/json")
+            .WithName("createPayoutRequest").WithSummary("Request a payout for an affiliate")
+            .WithDescription("An affiliate's (`affiliate_id`, required) request to be paid early, with an optional `note`; refused when the program does not allow early requests, the affiliate has one pending or has less than the minimum payable.")
+            .Produces<ErrorEnvelope>(404).Produces<ErrorEnvelope>(409);
+        group.MapPost("/{id:long}/approve", Approve).RequireAuthorization(Scopes.PayoutsWrite)
+            .WithName("approvePayoutRequest").WithSummary("Approve a payout request")
+            .WithDescription("Approves a pending request and creates its payout of everything the affiliate has payable. Takes no body.")
+            .Produces<ErrorEnvelope>(409).Produces<ErrorEnvelope>(422);
+        group.MapPost("/{id:long}/reject", Reject).RequireAuthorization(Scopes.PayoutsWrite).Accepts<RejectBody>("application/json")
+            .WithName("rejectPayoutRequest").WithSummary("Reject a payout request")
+            .WithDescription("Rejects a pending request, with an optional `reason`.")
+            .Produces<ErrorEnvelope>(409);
         return app;
     }
 

@@ -96,16 +96,33 @@ public sealed record PayPalSettingsDto(string? ClientId, bool ClientSecretSet, s
         new(p.ClientId, p.ClientSecret is not null, p.Environment, p.WebhookId, options.BaseUrl(p.Environment).ToString());
 }
 
+/// <summary>The body of PUT /v1/settings/ach: any subset of the fields; null clears one.</summary>
+public sealed record AchSettingsChange(
+    string? OdfiRouting = null, string? CompanyName = null, string? CompanyId = null, string? ImmediateDestination = null,
+    string? ImmediateDestinationName = null, string? ImmediateOrigin = null, string? ImmediateOriginName = null, string? EntryDescription = null);
+
+/// <summary>The body of PUT /v1/settings/paypal: any subset of the fields; null clears one. The secret is write-only.</summary>
+public sealed record PayPalSettingsChange(string? ClientId = null, string? ClientSecret = null, string? Environment = null, string? WebhookId = null);
+
 /// <summary>GET/PUT /v1/settings/ach and /v1/settings/paypal. A PUT takes any subset; null clears a field.</summary>
 public static class PaymentSettingsApi
 {
     public static IEndpointRouteBuilder MapPaymentSettings(this IEndpointRouteBuilder app)
     {
         var group = app.MapApiGroup("/v1/settings", "Settings");
-        group.MapGet("/ach", GetAch).RequireAuthorization(Scopes.SettingsRead);
-        group.MapPut("/ach", PutAch).RequireAuthorization(Scopes.SettingsWrite).Accepts<AchSettingsDto>("application/json");
-        group.MapGet("/paypal", GetPayPal).RequireAuthorization(Scopes.SettingsRead);
-        group.MapPut("/paypal", PutPayPal).RequireAuthorization(Scopes.SettingsWrite).Accepts<PayPalSettingsDto>("application/json");
+        group.MapGet("/ach", GetAch).RequireAuthorization(Scopes.SettingsRead)
+            .WithName("getAchSettings").WithSummary("ACH originator settings")
+            .WithDescription("The originator details NACHA files are written with, whether they are complete, and which are missing.");
+        group.MapPut("/ach", PutAch).RequireAuthorization(Scopes.SettingsWrite).Accepts<AchSettingsChange>("application/json")
+            .WithName("updateAchSettings").WithSummary("Change ACH originator settings")
+            .WithDescription("Sets the fields given (any subset; null clears one), each checked against its NACHA field.");
+        group.MapGet("/paypal", GetPayPal).RequireAuthorization(Scopes.SettingsRead)
+            .WithName("getPayPalSettings").WithSummary("PayPal API settings")
+            .WithDescription("The program's PayPal REST app: client id, whether a secret is saved (never the secret), environment, webhook id and PayPal's host.");
+        group.MapPut("/paypal", PutPayPal).RequireAuthorization(Scopes.SettingsWrite).Accepts<PayPalSettingsChange>("application/json")
+            .WithName("updatePayPalSettings").WithSummary("Change PayPal API settings")
+            .WithDescription("Sets the fields given (any subset; null clears one). `client_secret` is write-only and stored encrypted; `environment` is `sandbox` or `live`. Needs the basic plan or above.")
+            .Produces<ErrorEnvelope>(409);
         return app;
     }
 

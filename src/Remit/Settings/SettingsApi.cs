@@ -27,8 +27,12 @@ public static class SettingsApi
     public static IEndpointRouteBuilder MapSettings(this IEndpointRouteBuilder app)
     {
         var group = app.MapApiGroup("/v1/settings", "Settings");
-        group.MapGet("/payouts", Get).RequireAuthorization(Scopes.SettingsRead);
-        group.MapPut("/payouts", Put).RequireAuthorization(Scopes.SettingsWrite).Accepts<PayoutSettings>("application/json");
+        group.MapGet("/payouts", Get).RequireAuthorization(Scopes.SettingsRead)
+            .WithName("getPayoutSettings").WithSummary("Payout settings")
+            .WithDescription("When and how much the program pays: frequency and day, minimum payout, early requests, automatic payouts, hold days, currency.");
+        group.MapPut("/payouts", Put).RequireAuthorization(Scopes.SettingsWrite).Accepts<SettingsChange>("application/json")
+            .WithName("updatePayoutSettings").WithSummary("Change payout settings")
+            .WithDescription("Sets the fields given (any subset); the others keep their value. The result is checked as a whole: `payout_day` is 1–28 for monthly payouts and an ISO weekday 1–7 otherwise. The currency cannot be changed here.");
         return app;
     }
 

@@ -71,7 +71,7 @@ public sealed class Site : IAsyncDisposable
             AcceptDownloads = true, JavaScriptEnabled = javaScript, Locale = "en-US",
         });
         context.SetDefaultTimeout(15_000);
-        var api = new HttpClient { BaseAddress = new Uri(address) };
+        var api = OpenApiContractHandler.Client(address);
         api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", demo.Token);
         return new Site { App = app, Demo = demo, BaseUrl = address, Context = context, Page = await context.NewPageAsync(), Api = api };
     }

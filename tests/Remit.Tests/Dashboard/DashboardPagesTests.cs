@@ -98,7 +98,7 @@ public sealed class DashboardPagesTests(BrowserFixture browser) : IClassFixture<
         var secret = (await page.Locator("[data-new-token]").InnerTextAsync()).Trim();
         Assert.StartsWith("rmt_", secret);
 
-        using var http = new HttpClient { BaseAddress = new Uri(site.BaseUrl) };
+        using var http = OpenApiContractHandler.Client(site.BaseUrl);
         http.DefaultRequestHeaders.Authorization = new("Bearer", secret);
         var stats = await Api.GetAsync(http, "/v1/payouts/stats");
         Assert.Equal("1250.00", Api.Raw(stats["data"]!["total_pending_amount"]));

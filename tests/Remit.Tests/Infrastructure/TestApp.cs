@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -86,7 +87,8 @@ public sealed class TestApp : WebApplicationFactory<Program>
 
     public HttpClient ClientWith(string? token)
     {
-        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        // Every API answer is checked against the OpenAPI document (no redirects followed; cookies kept, as CreateClient does).
+        var client = CreateDefaultClient(new Uri("http://localhost"), new OpenApiContractHandler(), new CookieContainerHandler());
         if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
     }
