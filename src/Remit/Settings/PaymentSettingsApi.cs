@@ -115,7 +115,8 @@ public static class PaymentSettingsApi
             .WithDescription("The originator details NACHA files are written with, whether they are complete, and which are missing.");
         group.MapPut("/ach", PutAch).RequireAuthorization(Scopes.SettingsWrite).Accepts<AchSettingsChange>("application/json")
             .WithName("updateAchSettings").WithSummary("Change ACH originator settings")
-            .WithDescription("Sets the fields given (any subset; null clears one), each checked against its NACHA field.");
+            .WithDescription("Sets the fields given (any subset; null clears one), each checked against its NACHA field. 409 `CONCURRENT_UPDATE` when other changes to the program kept landing first.")
+            .Produces<ErrorEnvelope>(409);
         group.MapGet("/paypal", GetPayPal).RequireAuthorization(Scopes.SettingsRead)
             .WithName("getPayPalSettings").WithSummary("PayPal API settings")
             .WithDescription("The program's PayPal REST app: client id, whether a secret is saved (never the secret), environment, webhook id and PayPal's host.");

@@ -32,7 +32,8 @@ public static class SettingsApi
             .WithDescription("When and how much the program pays: frequency and day, minimum payout, early requests, automatic payouts, hold days, currency.");
         group.MapPut("/payouts", Put).RequireAuthorization(Scopes.SettingsWrite).Accepts<SettingsChange>("application/json")
             .WithName("updatePayoutSettings").WithSummary("Change payout settings")
-            .WithDescription("Sets the fields given (any subset); the others keep their value. The result is checked as a whole: `payout_day` is 1–28 for monthly payouts and an ISO weekday 1–7 otherwise. The currency cannot be changed here.");
+            .WithDescription("Sets the fields given (any subset); the others keep their value. The result is checked as a whole: `payout_day` is 1–28 for monthly payouts and an ISO weekday 1–7 otherwise. The currency cannot be changed here. 409 `CONCURRENT_UPDATE` when other changes to the program kept landing first.")
+            .Produces<ErrorEnvelope>(409);
         return app;
     }
 
