@@ -103,12 +103,9 @@ public static class QueryParams
     {
         var raw = Text(request, name);
         if (raw is null) return null;
-        if (DateOnly.TryParseExact(raw, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)) return date;
-        v.Add(name, $"{name} must be a date as YYYY-MM-DD.");
+        if (DateOnly.TryParseExact(raw, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+            && Programs.ZoneCalendar.IsSupported(date)) return date;
+        v.Add(name, $"{name} must be a date as YYYY-MM-DD, years {Programs.ZoneCalendar.MinYear}–{Programs.ZoneCalendar.MaxYear}.");
         return null;
     }
-
-    /// <summary>The UTC instant a local calendar day starts in the given time zone.</summary>
-    public static DateTime StartOfDayUtc(DateOnly day, TimeZoneInfo zone) =>
-        TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(day.ToDateTime(TimeOnly.MinValue), DateTimeKind.Unspecified), zone);
 }

@@ -1,7 +1,7 @@
 using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
-using Remit.Api;
 using Remit.Data;
+using Remit.Programs;
 
 namespace Remit.Payouts;
 
@@ -21,11 +21,10 @@ public static class PaidByMonthQuery
     public static async Task<IReadOnlyList<MonthPaid>> ComputeAsync(RemitDb db, TimeProvider clock, CancellationToken ct)
     {
         var program = await db.CurrentProgramAsync(ct);
-        var zone = program.TimeZoneInfo;
-        var localNow = TimeZoneInfo.ConvertTimeFromUtc(clock.GetUtcNow().UtcDateTime, zone);
-        var thisMonth = new DateOnly(localNow.Year, localNow.Month, 1);
+        var zone = ZoneCalendar.Zone(program);
+        var thisMonth = ZoneCalendar.MonthOf(clock.GetUtcNow().UtcDateTime, zone);
         var months = Enumerable.Range(0, Months).Select(i => thisMonth.AddMonths(i - Months + 1)).ToArray();
-        var bounds = months.Append(thisMonth.AddMonths(1)).Select(m => (DateTime?)QueryParams.StartOfDayUtc(m, zone)).ToArray();
+        var bounds = months.Append(thisMonth.AddMonths(1)).Select(m => (DateTime?)ZoneCalendar.StartOfDayUtc(m, zone)).ToArray();
 
         var sums = await db.Payouts
             .Where(p => p.Status == PayoutStatus.Completed && p.CompletedAt >= bounds[0] && p.CompletedAt < bounds[Months])

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Remit.Api;
 using Remit.Data;
+using Remit.Programs;
 using Remit.Requests;
 
 namespace Remit.Payouts;
@@ -11,10 +12,10 @@ public static class PayoutStatsQuery
     public static async Task<PayoutStats> ComputeAsync(RemitDb db, TimeProvider clock, CancellationToken ct)
     {
         var program = await db.CurrentProgramAsync(ct);
-        var zone = program.TimeZoneInfo;
-        var localNow = TimeZoneInfo.ConvertTimeFromUtc(clock.GetUtcNow().UtcDateTime, zone);
-        var monthStart = QueryParams.StartOfDayUtc(new DateOnly(localNow.Year, localNow.Month, 1), zone);
-        var nextMonth = QueryParams.StartOfDayUtc(new DateOnly(localNow.Year, localNow.Month, 1).AddMonths(1), zone);
+        var zone = ZoneCalendar.Zone(program);
+        var thisMonth = ZoneCalendar.MonthOf(clock.GetUtcNow().UtcDateTime, zone);
+        var monthStart = ZoneCalendar.StartOfDayUtc(thisMonth, zone);
+        var nextMonth = ZoneCalendar.StartOfDayUtc(thisMonth.AddMonths(1), zone);
 
         var byStatus = await db.Payouts.GroupBy(p => p.Status)
             .Select(g => new { Status = g.Key, Count = g.Count(), Sum = g.Sum(p => p.AmountMinor) })
