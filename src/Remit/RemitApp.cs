@@ -40,6 +40,7 @@ public static class RemitApp
         services.Configure<PayPalOptions>(builder.Configuration.GetSection("Remit:PayPal"));
         services.AddHttpClient<Remit.Payments.PayPal.PayPalClient>();
         services.AddScoped<PayPalPayouts>();
+        services.AddSingleton<Payouts.StatementRenders>();
         services.AddRemitDashboard();
 
         var app = builder.Build();
