@@ -5,8 +5,9 @@ using Remit.Programs;
 
 namespace Remit.Payouts;
 
-/// <summary>One calendar month of the program's time zone and what was paid out in it.</summary>
-public sealed record MonthPaid(DateOnly Month, long AmountMinor);
+/// <summary>One calendar month of the program's time zone and what was paid out in it, in minor units.</summary>
+/// <param name="AmountMinor">A decimal: a month of payouts may sum past a long.</param>
+public sealed record MonthPaid(DateOnly Month, decimal AmountMinor);
 
 /// <summary>
 /// Amounts of completed payouts per calendar month, the current month and the eleven before it, in the program's
@@ -29,7 +30,7 @@ public static class PaidByMonthQuery
         var sums = await db.Payouts
             .Where(p => p.Status == PayoutStatus.Completed && p.CompletedAt >= bounds[0] && p.CompletedAt < bounds[Months])
             .GroupBy(MonthIndex(bounds))
-            .Select(g => new { Index = g.Key, Sum = g.Sum(p => p.AmountMinor) })
+            .Select(g => new { Index = g.Key, Sum = g.Sum(p => (decimal)p.AmountMinor) })
             .ToListAsync(ct);
         return months.Select((m, i) => new MonthPaid(m, sums.Where(s => s.Index == i).Sum(s => s.Sum))).ToList();
     }

@@ -18,16 +18,16 @@ public static class PayoutStatsQuery
         var nextMonth = ZoneCalendar.StartOfDayUtc(thisMonth.AddMonths(1), zone);
 
         var byStatus = await db.Payouts.GroupBy(p => p.Status)
-            .Select(g => new { Status = g.Key, Count = g.Count(), Sum = g.Sum(p => p.AmountMinor) })
+            .Select(g => new { Status = g.Key, Count = g.Count(), Sum = g.Sum(p => (decimal)p.AmountMinor) })
             .ToListAsync(ct);
         var pendingAffiliates = await db.Payouts.Where(p => p.Status == PayoutStatus.Pending)
             .Select(p => p.AffiliateId).Distinct().CountAsync(ct);
         var completedThisMonth = await db.Payouts
             .Where(p => p.Status == PayoutStatus.Completed && p.CompletedAt >= monthStart && p.CompletedAt < nextMonth)
-            .SumAsync(p => p.AmountMinor, ct);
+            .SumAsync(p => (decimal)p.AmountMinor, ct);
         var pendingRequests = await db.PayoutRequests.CountAsync(r => r.Status == RequestStatus.Pending, ct);
 
-        long Sum(string status) => byStatus.Where(s => s.Status == status).Sum(s => s.Sum);
+        decimal Sum(string status) => byStatus.Where(s => s.Status == status).Sum(s => s.Sum);
         int Count(string status) => byStatus.Where(s => s.Status == status).Sum(s => s.Count);
         var currency = program.Currency;
         return new PayoutStats(

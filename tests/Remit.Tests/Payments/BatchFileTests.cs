@@ -42,7 +42,7 @@ public sealed class BatchFileTests
                 await db.SaveChangesAsync();
                 db.Commissions.Add(new Commission { ProgramId = t.ProgramId, AffiliateId = affiliate.Id, AmountMinor = cents, Currency = "USD", EarnedAt = now.AddDays(-1), CreatedAt = now });
                 await db.SaveChangesAsync();
-                var payout = await PayoutActions.CreateAsync(db, (await db.CurrentProgramAsync(default)), affiliate, PayoutSource.Manual, null, Remit.Audit.Actor.System, now, default);
+                var (payout, _) = await PayoutActions.CreateAsync(db, (await db.CurrentProgramAsync(default)), affiliate, PayoutSource.Manual, null, Remit.Audit.Actor.System, now, default);
                 expected[payout!.Id] = (routing, account, cents, business, savings);
             }
         }
