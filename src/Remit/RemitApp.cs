@@ -34,7 +34,7 @@ public static class RemitApp
         services.AddRemitApiAuth();
         services.Configure<RateLimitOptions>(builder.Configuration.GetSection("Remit:RateLimit"));
         services.AddSingleton<RateLimits>();
-        services.ConfigureHttpJsonOptions(o => Pipeline.ConfigureJson(o.SerializerOptions));
+        services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         services.AddOpenApi();
         services.AddRemitSecrets(builder.Configuration);
         services.Configure<PayPalOptions>(builder.Configuration.GetSection("Remit:PayPal"));
@@ -45,6 +45,7 @@ public static class RemitApp
 
         var app = builder.Build();
         app.UseApiPrefix();
+        app.UseApiJsonBodies();
         app.UseApiErrors();
         app.UseDashboardErrors();
         app.UseStaticFiles();

@@ -66,7 +66,7 @@ public static class AffiliatesApi
         var paging = Paging.Parse(http.Request, v);
         var status = QueryParams.OneOf(http.Request, "status", AffiliateStatus.All, v, many: false);
         var q = QueryParams.Text(http.Request, "q");
-        if (!v.IsValid) return v.ToError();
+        if (!v.IsValid) return v.ToProblem().ToHttp();
         var program = await db.CurrentProgramAsync(ct);
         var affiliates = db.Affiliates.AsNoTracking();
         if (status is [var s]) affiliates = affiliates.Where(a => a.Status == s);
@@ -82,7 +82,7 @@ public static class AffiliatesApi
     public static async Task<Results<Ok<DataEnvelope<AffiliateDto>>, ApiError>> Get(long id, RemitDb db, TimeProvider clock, CancellationToken ct)
     {
         var dto = await FindAsync(db, id, clock, ct);
-        return dto is null ? ApiError.NotFound("Affiliate not found.") : TypedResults.Ok(new DataEnvelope<AffiliateDto>(dto));
+        return dto is null ? Problem.NotFound("Affiliate not found.").ToHttp() : TypedResults.Ok(new DataEnvelope<AffiliateDto>(dto));
     }
 
     public static async Task<AffiliateDto?> FindAsync(RemitDb db, long id, TimeProvider clock, CancellationToken ct)
@@ -96,9 +96,9 @@ public static class AffiliatesApi
     public static async Task<Results<Created<DataEnvelope<AffiliateDto>>, ApiError>> Create(HttpContext http, RemitDb db, TimeProvider clock, CancellationToken ct)
     {
         var (body, error) = await Body.ReadAsync<AffiliateBody>(http.Request);
-        if (error is not null) return error;
+        if (error is not null) return error.ToHttp();
         var outcome = await AffiliateActions.CreateAsync(db, body ?? new AffiliateBody(null, null, null, null, null, null), http.Actor(), clock, ct);
-        if (outcome.Error is not null) return outcome.Error;
+        if (outcome.Error is not null) return outcome.Error.ToHttp();
         var affiliate = outcome.Value!;
         var dto = await FindAsync(db, affiliate.Id, clock, ct);
         return TypedResults.Created($"/v1/affiliates/{affiliate.Id}", new DataEnvelope<AffiliateDto>(dto!));
@@ -107,11 +107,11 @@ public static class AffiliatesApi
     public static async Task<Results<Ok<DataEnvelope<AffiliateDto>>, ApiError>> Update(long id, HttpContext http, RemitDb db, TimeProvider clock, CancellationToken ct)
     {
         var affiliate = await db.Affiliates.SingleOrDefaultAsync(a => a.Id == id, ct);
-        if (affiliate is null) return ApiError.NotFound("Affiliate not found.");
+        if (affiliate is null) return Problem.NotFound("Affiliate not found.").ToHttp();
         var (body, error) = await Body.ReadAsync<AffiliateBody>(http.Request);
-        if (error is not null) return error;
+        if (error is not null) return error.ToHttp();
         var program = await db.CurrentProgramAsync(ct);
-        if (body is not null && AffiliateActions.Apply(affiliate, body, program, creating: false) is { } invalid) return invalid;
+        if (body is not null && AffiliateActions.Apply(affiliate, body, program, creating: false) is { } invalid) return invalid.ToHttp();
         db.AuditEvents.Add(http.Actor().Record(program.Id, "affiliate.updated", "affiliate", id, clock.GetUtcNow().UtcDateTime));
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(new DataEnvelope<AffiliateDto>((await FindAsync(db, id, clock, ct))!));
@@ -136,7 +136,7 @@ public static class AffiliateActions
     }
 
     /// <summary>Validates the given fields against the affiliate as it will be, then applies them; all or nothing.</summary>
-    public static ApiError? Apply(Affiliate a, AffiliateBody body, AffiliateProgram program, bool creating)
+    public static Problem? Apply(Affiliate a, AffiliateBody body, AffiliateProgram program, bool creating)
     {
         var v = new Validation();
         var name = v.Text(body.Name, "name", 200, required: creating);
@@ -156,7 +156,7 @@ public static class AffiliateActions
         var paypal = v.Text(body.PaypalEmail, "paypal_email", 320) ?? (body.PayoutMethod is null ? a.PayPalEmail : null);
         if (paypal is not null && !IsEmail(paypal)) v.Add("paypal_email", "paypal_email is not a valid email address.");
         if (method == PayoutMethods.PayPal && paypal is null) v.Add("paypal_email", "paypal_email is required for PayPal payouts.");
-        if (!v.IsValid) return v.ToError();
+        if (!v.IsValid) return v.ToProblem();
 
         if (name is not null) a.Name = name;
         if (email is not null) a.Email = email;

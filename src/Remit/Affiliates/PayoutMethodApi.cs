@@ -25,11 +25,10 @@ public static class PayoutMethodApi
     public static async Task<Results<Ok<DataEnvelope<AffiliateDto>>, ApiError>> Put(long id, HttpContext http, RemitDb db, SecretBox secrets,
         TimeProvider clock, CancellationToken ct)
     {
-        if (!await db.Affiliates.AnyAsync(a => a.Id == id, ct)) return ApiError.NotFound("Affiliate not found.");
         var (body, error) = await Body.ReadAsync<PayoutMethodBody>(http.Request);
-        if (error is not null) return error;
+        if (error is not null) return await error.ToHttpAsync(() => db.Affiliates.AnyAsync(a => a.Id == id, ct), "Affiliate not found.");
         var outcome = await SetAsync(db, id, body ?? new PayoutMethodBody(null, null, null, null), http.Actor(), secrets, clock, ct);
-        return outcome.Error ?? (Results<Ok<DataEnvelope<AffiliateDto>>, ApiError>)TypedResults.Ok(new DataEnvelope<AffiliateDto>(outcome.Value!));
+        return outcome.Error?.ToHttp() ?? (Results<Ok<DataEnvelope<AffiliateDto>>, ApiError>)TypedResults.Ok(new DataEnvelope<AffiliateDto>(outcome.Value!));
     }
 
     /// <summary>Validates, encrypts and saves an affiliate's payout details; the API and the dashboard both come here.</summary>
@@ -37,7 +36,7 @@ public static class PayoutMethodApi
         TimeProvider clock, CancellationToken ct)
     {
         var affiliate = await db.Affiliates.SingleOrDefaultAsync(a => a.Id == id, ct);
-        if (affiliate is null) return ApiError.NotFound("Affiliate not found.");
+        if (affiliate is null) return Problem.NotFound("Affiliate not found.");
         var program = await db.CurrentProgramAsync(ct);
         var outcome = Validate(body, program, secrets);
         if (outcome.Error is not null) return outcome.Error;
@@ -57,9 +56,9 @@ public static class PayoutMethodApi
     {
         var v = new Validation();
         var method = body.PayoutMethod;
-        if (method is null) return ApiError.Invalid("payout_method", $"payout_method is required: one of {string.Join(", ", PayoutMethods.All)}.");
-        if (!PayoutMethods.All.Contains(method)) return ApiError.Invalid("payout_method", $"payout_method must be one of {string.Join(", ", PayoutMethods.All)}.");
-        if (Plans.Refusal(program.Plan, method) is { } refusal) return ApiError.Invalid("payout_method", refusal);
+        if (method is null) return Problem.Invalid("payout_method", $"payout_method is required: one of {string.Join(", ", PayoutMethods.All)}.");
+        if (!PayoutMethods.All.Contains(method)) return Problem.Invalid("payout_method", $"payout_method must be one of {string.Join(", ", PayoutMethods.All)}.");
+        if (Plans.Refusal(program.Plan, method) is { } refusal) return Problem.Invalid("payout_method", refusal);
         if (method != PayoutMethods.PayPal && body.PaypalEmail is not null) v.Add("paypal_email", "paypal_email goes only with payout_method paypal.");
         if (method != PayoutMethods.Bank && body.Bank is not null) v.Add("bank", "bank goes only with payout_method bank.");
         if (method != PayoutMethods.Crypto && body.Crypto is not null) v.Add("crypto", "crypto goes only with payout_method crypto.");
@@ -69,10 +68,10 @@ public static class PayoutMethodApi
             case PayoutMethods.PayPal:
                 var email = v.Text(body.PaypalEmail, "paypal_email", 320, required: true);
                 if (email is not null && !AffiliateActions.IsEmail(email)) v.Add("paypal_email", "paypal_email is not a valid email address.");
-                return v.IsValid ? Outcome<MethodChoice>.Ok(new(method, email, PayoutAccount.None)) : v.ToError();
+                return v.IsValid ? Outcome<MethodChoice>.Ok(new(method, email, PayoutAccount.None)) : v.ToProblem();
 
             case PayoutMethods.Bank:
-                if (body.Bank is not { } bank) return ApiError.Invalid("bank", "bank is required: holder_name, holder_type, routing_number, account_number, account_type.");
+                if (body.Bank is not { } bank) return Problem.Invalid("bank", "bank is required: holder_name, holder_type, routing_number, account_number, account_type.");
                 var holder = v.Text(bank.HolderName, "bank.holder_name", 200, required: true);
                 // The NACHA entry carries the name in ASCII; a name with nothing writable would reach the bank blank.
                 if (holder is not null && Nacha.ToAchText(holder, Nacha.HolderNameLength).Length == 0)
@@ -84,12 +83,12 @@ public static class PayoutMethodApi
                 if (number is null || number.Length is < MinAccountDigits or > MaxAccountDigits || !number.All(char.IsAsciiDigit))
                     v.Add("bank.account_number", $"bank.account_number must be {MinAccountDigits} to {MaxAccountDigits} digits.");
                 if (!AccountTypes.All.Contains(bank.AccountType ?? "")) v.Add("bank.account_type", "bank.account_type must be checking or savings.");
-                if (!v.IsValid) return v.ToError();
+                if (!v.IsValid) return v.ToProblem();
                 return Outcome<MethodChoice>.Ok(new(method, null, PayoutAccount.Bank(holder!, bank.HolderType!, bank.RoutingNumber!, bank.AccountType!,
                     secrets.Encrypt(number!), PayoutAccount.LastFour(number!))));
 
             default:
-                if (body.Crypto is not { } crypto) return ApiError.Invalid("crypto", "crypto is required: network and address.");
+                if (body.Crypto is not { } crypto) return Problem.Invalid("crypto", "crypto is required: network and address.");
                 var address = crypto.Address?.Trim();
                 if (!CryptoAddress.IsSupportedNetwork(crypto.Network))
                     v.Add("crypto.network", $"crypto.network must be one of {string.Join(", ", CryptoAddress.Networks)}.");
@@ -97,7 +96,7 @@ public static class PayoutMethodApi
                     v.Add("crypto.address", crypto.Network == CryptoAddress.Solana
                         ? "crypto.address is not a Solana address (base58 of a 32-byte key)."
                         : "crypto.address is not a valid EVM address (0x + 40 hex digits; mixed case must match its EIP-55 checksum).");
-                if (!v.IsValid) return v.ToError();
+                if (!v.IsValid) return v.ToProblem();
                 return Outcome<MethodChoice>.Ok(new(method, null, PayoutAccount.Crypto(crypto.Network!, secrets.Encrypt(address!), PayoutAccount.LastFour(address!))));
         }
     }

@@ -26,11 +26,11 @@ public static class BatchActions
     public const int MaxPayouts = PayPalUploadCsv.MaxRows;
 
     /// <summary>Why a program cannot batch this method, or null: the plan must have it, and ACH and USDC move dollars.</summary>
-    public static ApiError? MethodProblem(AffiliateProgram program, string method)
+    public static Problem? MethodProblem(AffiliateProgram program, string method)
     {
-        if (Plans.Refusal(program.Plan, method) is { } refusal) return ApiError.Invalid("method", refusal);
+        if (Plans.Refusal(program.Plan, method) is { } refusal) return Problem.Invalid("method", refusal);
         if (method is PayoutMethods.Bank or PayoutMethods.Crypto && program.Currency != "USD")
-            return ApiError.Invalid("method", $"{(method == PayoutMethods.Bank ? "ACH" : "USDC")} pays US dollars; this program pays in {program.Currency}.");
+            return Problem.Invalid("method", $"{(method == PayoutMethods.Bank ? "ACH" : "USDC")} pays US dollars; this program pays in {program.Currency}.");
         return null;
     }
 
@@ -48,11 +48,11 @@ public static class BatchActions
         {
             var found = await db.Payouts.Where(p => listed.Contains(p.Id)).Select(p => new { p.Id, p.Status, p.Method, HasAccount = p.Account.Secret != null }).ToListAsync(ct);
             var missing = listed.Except(found.Select(p => p.Id)).ToList();
-            if (missing.Count > 0) return ApiError.NotFound($"Payouts not found: {Ids(missing)}.");
+            if (missing.Count > 0) return Problem.NotFound($"Payouts not found: {Ids(missing)}.");
             if (MethodProblem(program, method) is { } problem) return problem;
             var otherMethod = found.Where(p => p.Method != method).Select(p => p.Id).ToList();
             if (otherMethod.Count > 0)
-                return ApiError.Invalid("payout_ids", $"Payouts {Ids(otherMethod)} are not {method} payouts; a batch is of one method.");
+                return Problem.Invalid("payout_ids", $"Payouts {Ids(otherMethod)} are not {method} payouts; a batch is of one method.");
             if (NeedsAccount(method) && found.Where(p => !p.HasAccount).Select(p => p.Id).ToList() is { Count: > 0 } bare) return NoAccount(method, bare);
             var notPending = found.Where(p => p.Status != PayoutStatus.Pending).Select(p => p.Id).ToList();
             if (notPending.Count > 0) return NotPending(notPending);
@@ -64,8 +64,8 @@ public static class BatchActions
             if (MethodProblem(program, method) is { } problem) return problem;
             ids = await selection.Filter.Apply(db.Payouts.Where(p => p.Status == PayoutStatus.Pending && p.Method == method), program)
                 .Select(p => p.Id).Take(MaxPayouts + 1).ToArrayAsync(ct);
-            if (ids.Length == 0) return ApiError.Invalid("filter", $"No pending {method} payouts match the filter.");
-            if (ids.Length > MaxPayouts) return ApiError.Invalid("filter", $"More than {MaxPayouts} payouts match the filter; a batch takes at most {MaxPayouts}.");
+            if (ids.Length == 0) return Problem.Invalid("filter", $"No pending {method} payouts match the filter.");
+            if (ids.Length > MaxPayouts) return Problem.Invalid("filter", $"More than {MaxPayouts} payouts match the filter; a batch takes at most {MaxPayouts}.");
             if (NeedsAccount(method) && await db.Payouts.Where(p => ids.Contains(p.Id) && p.Account.Secret == null).Select(p => p.Id).ToListAsync(ct) is { Count: > 0 } bare)
                 return NoAccount(method, bare);
         }
@@ -100,11 +100,11 @@ public static class BatchActions
 
     // A payout made while its affiliate had chosen bank or crypto without giving the details has nowhere to go: the merchant
     // fails it, the affiliate's details are set, and the next payout carries them.
-    private static ApiError NoAccount(string method, IReadOnlyList<long> ids) => ApiError.Invalid("payout_ids",
+    private static Problem NoAccount(string method, IReadOnlyList<long> ids) => Problem.Invalid("payout_ids",
         $"Payouts {Ids(ids)} have no {method} details (the affiliate had none when they were made); fail them and pay a new payout once PUT /v1/affiliates/{{id}}/payout-method is done.");
 
-    private static ApiError NotPending(IReadOnlyList<long> ids) =>
-        ApiError.InvalidStatus($"Payouts {Ids(ids)} are not pending; a batch takes pending payouts only. Nothing was moved.");
+    private static Problem NotPending(IReadOnlyList<long> ids) =>
+        Problem.InvalidStatus($"Payouts {Ids(ids)} are not pending; a batch takes pending payouts only. Nothing was moved.");
 
     public static string Ids(IEnumerable<long> ids) => string.Join(", ", ids.Order());
 
@@ -131,7 +131,7 @@ public static class BatchActions
         IReadOnlyDictionary<long, string> references, Actor actor, TimeProvider clock, CancellationToken ct)
     {
         var batch = await db.PayoutBatches.AsNoTracking().SingleOrDefaultAsync(b => b.Id == batchId, ct);
-        if (batch is null) return ApiError.NotFound("Batch not found.");
+        if (batch is null) return Problem.NotFound("Batch not found.");
         var payouts = await db.Payouts.AsNoTracking().Where(p => p.BatchId == batchId)
             .Select(p => new { p.Id, p.Status, p.Account.Network }).ToListAsync(ct);
         var v = new Validation();
@@ -144,11 +144,11 @@ public static class BatchActions
             if (lacking.Count > 0)
                 v.Add("references", $"Payouts {Ids(lacking)} need a transaction hash valid for their network (EVM: 0x + 64 hex; Solana: a base58 signature).");
         }
-        if (!v.IsValid) return v.ToError();
+        if (!v.IsValid) return v.ToProblem();
         if (batch.ProviderBatchId is not null)
-            return ApiError.InvalidStatus($"Batch {batchId} was sent through the PayPal API; its payouts complete when PayPal reports them (sync or webhook).");
+            return Problem.InvalidStatus($"Batch {batchId} was sent through the PayPal API; its payouts complete when PayPal reports them (sync or webhook).");
         if (processing.Count == 0)
-            return ApiError.InvalidStatus($"Batch {batchId} is {batch.Status}; it has no processing payouts left to complete.");
+            return Problem.InvalidStatus($"Batch {batchId} is {batch.Status}; it has no processing payouts left to complete.");
 
         foreach (var p in processing)
         {

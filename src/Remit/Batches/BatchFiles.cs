@@ -27,7 +27,7 @@ public static class BatchFiles
         var program = await db.CurrentProgramAsync(ct);
         var payouts = await db.Payouts.AsNoTracking().Where(p => p.BatchId == batch.Id && p.Status != PayoutStatus.Failed)
             .OrderBy(p => p.Id).ToListAsync(ct);
-        if (payouts.Count == 0) return ApiError.InvalidStatus($"Every payout of batch {batch.Id} failed; there is nothing to pay.");
+        if (payouts.Count == 0) return Problem.InvalidStatus($"Every payout of batch {batch.Id} failed; there is nothing to pay.");
         return batch.Method switch
         {
             PayoutMethods.Bank => Nacha(program, batch, payouts, secrets),
@@ -43,7 +43,7 @@ public static class BatchFiles
         var ach = program.Ach;
         var missing = ach.Missing().ToList();
         if (missing.Count > 0)
-            return new ApiError(422, ErrorCodes.Validation, $"The ACH settings are incomplete: set {string.Join(", ", missing)} with PUT /v1/settings/ach.",
+            return Problem.Invalid($"The ACH settings are incomplete: set {string.Join(", ", missing)} with PUT /v1/settings/ach.",
                 missing.Select(f => new ErrorDetail(f, $"{f} is required for a NACHA file.")).ToList());
         var created = TimeZoneInfo.ConvertTimeFromUtc(batch.CreatedAt, program.TimeZoneInfo);
         var createdDay = DateOnly.FromDateTime(created);

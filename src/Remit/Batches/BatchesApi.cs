@@ -42,7 +42,7 @@ public static class BatchesApi
     {
         var v = new Validation();
         var paging = Paging.Parse(http.Request, v);
-        if (!v.IsValid) return v.ToError();
+        if (!v.IsValid) return v.ToProblem().ToHttp();
         var page = await paging.ApplyAsync(db.PayoutBatches.AsNoTracking().OrderByDescending(b => b.CreatedAt).ThenByDescending(b => b.Id), b => b, http, ct);
         var batchIds = page.Data.Select(b => (long?)b.Id).ToArray();
         var members = (await db.Payouts.Where(p => batchIds.Contains(p.BatchId)).OrderBy(p => p.Id).Select(p => new { p.BatchId, p.Id }).ToListAsync(ct))
@@ -53,13 +53,13 @@ public static class BatchesApi
     public static async Task<Results<Ok<DataEnvelope<BatchDto>>, ApiError>> Get(long id, RemitDb db, CancellationToken ct)
     {
         var batch = await db.PayoutBatches.AsNoTracking().SingleOrDefaultAsync(b => b.Id == id, ct);
-        return batch is null ? ApiError.NotFound("Batch not found.") : TypedResults.Ok(new DataEnvelope<BatchDto>(await BatchActions.ToDtoAsync(db, batch, ct)));
+        return batch is null ? Problem.NotFound("Batch not found.").ToHttp() : TypedResults.Ok(new DataEnvelope<BatchDto>(await BatchActions.ToDtoAsync(db, batch, ct)));
     }
 
     public static async Task<Results<Created<DataEnvelope<BatchDto>>, ApiError>> Create(HttpContext http, RemitDb db, TimeProvider clock, CancellationToken ct)
     {
         var (body, error) = await Body.ReadAsync<CreateBatchBody>(http.Request);
-        if (error is not null) return error;
+        if (error is not null) return error.ToHttp();
         var v = new Validation();
         var method = body?.Method;
         if (method is null || !PayoutMethods.All.Contains(method)) v.Add("method", $"method must be one of {string.Join(", ", PayoutMethods.All)}.");
@@ -75,10 +75,10 @@ public static class BatchesApi
         }
         else if (hasFilter) filter = ParseFilter(body!.Filter!.Value, method, v);
         else v.Add("payout_ids", "Give payout_ids, or filter with the payout list's filters.");
-        if (!v.IsValid) return v.ToError();
+        if (!v.IsValid) return v.ToProblem().ToHttp();
 
         var outcome = await BatchActions.CreateAsync(db, method!, new BatchSelection(ids, filter), http.Actor(), clock, ct);
-        if (outcome.Error is not null) return outcome.Error;
+        if (outcome.Error is not null) return outcome.Error.ToHttp();
         var dto = await BatchActions.ToDtoAsync(db, outcome.Value!, ct);
         return TypedResults.Created($"/v1/payout-batches/{dto.Id}", new DataEnvelope<BatchDto>(dto));
     }
@@ -104,7 +104,7 @@ public static class BatchesApi
         var inner = new Validation();
         var query = PayoutQuery.Parse(new QueryCollection(values), inner);
         if (!inner.IsValid)
-            foreach (var d in inner.ToError().Value.Error.Details) v.Add($"filter.{d.Field}", d.Message);
+            foreach (var d in inner.ToProblem().Details) v.Add($"filter.{d.Field}", d.Message);
         if (query.Statuses is { } s && !(s is [PayoutStatus.Pending]))
             v.Add("filter.status", "A batch takes pending payouts only; leave status out or set it to pending.");
         if (query.Methods is { } m && method is not null && !(m.Length == 1 && m[0] == method))
@@ -115,9 +115,9 @@ public static class BatchesApi
     public static async Task<Results<FileContentHttpResult, ApiError>> File(long id, HttpContext http, RemitDb db, SecretBox secrets, TimeProvider clock, CancellationToken ct)
     {
         var batch = await db.PayoutBatches.AsNoTracking().SingleOrDefaultAsync(b => b.Id == id, ct);
-        if (batch is null) return ApiError.NotFound("Batch not found.");
+        if (batch is null) return Problem.NotFound("Batch not found.").ToHttp();
         var outcome = await BatchFiles.BuildAsync(db, secrets, batch, ct);
-        if (outcome.Error is not null) return outcome.Error;
+        if (outcome.Error is not null) return outcome.Error.ToHttp();
         var file = outcome.Value!;
         // The file carries account numbers in the clear: who fetched it, and when, is part of the money trail.
         db.AuditEvents.Add(http.Actor().Record(batch.ProgramId, "batch.file_downloaded", "batch", id, clock.GetUtcNow().UtcDateTime, notes: file.FileName));
@@ -128,8 +128,7 @@ public static class BatchesApi
     public static async Task<Results<Ok<DataEnvelope<BatchDto>>, ApiError>> Complete(long id, HttpContext http, RemitDb db, TimeProvider clock, CancellationToken ct)
     {
         var (body, error) = await Body.ReadAsync<CompleteBatchBody>(http.Request);
-        if (error is not null)
-            return await db.PayoutBatches.AnyAsync(b => b.Id == id, ct) ? error : ApiError.NotFound("Batch not found.");
+        if (error is not null) return await error.ToHttpAsync(() => db.PayoutBatches.AnyAsync(b => b.Id == id, ct), "Batch not found.");
         var v = new Validation();
         var reference = v.Text(body?.Reference, "reference", 255);
         var notes = v.Text(body?.Notes, "notes", 2000);
@@ -139,36 +138,34 @@ public static class BatchesApi
             if (!long.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var payoutId)) v.Add($"references.{key}", $"references.{key} is not a payout id.");
             else if (v.Text(value, $"references.{key}", 255) is { } text) references[payoutId] = text;
         }
-        if (!v.IsValid)
-            return await db.PayoutBatches.AnyAsync(b => b.Id == id, ct) ? v.ToError() : ApiError.NotFound("Batch not found.");
+        if (!v.IsValid) return await v.ToProblem().ToHttpAsync(() => db.PayoutBatches.AnyAsync(b => b.Id == id, ct), "Batch not found.");
         var outcome = await BatchActions.CompleteAsync(db, id, reference, notes, references, http.Actor(), clock, ct);
-        if (outcome.Error is not null) return outcome.Error;
+        if (outcome.Error is not null) return outcome.Error.ToHttp();
         return TypedResults.Ok(new DataEnvelope<BatchDto>(await BatchActions.ToDtoAsync(db, outcome.Value!, ct)));
     }
 
     public static async Task<Results<Ok<DataEnvelope<BatchDto>>, ApiError>> Send(long id, HttpContext http, RemitDb db, [FromServices] PayPalPayouts paypal, CancellationToken ct)
     {
         var outcome = await paypal.SendAsync(id, http.Actor(), ct);
-        if (outcome.Error is not null) return outcome.Error;
+        if (outcome.Error is not null) return outcome.Error.ToHttp();
         return TypedResults.Ok(new DataEnvelope<BatchDto>(await BatchActions.ToDtoAsync(db, outcome.Value!, ct)));
     }
 
     public static async Task<Results<Ok<DataEnvelope<BatchDto>>, ApiError>> Sync(long id, HttpContext http, RemitDb db, [FromServices] PayPalPayouts paypal, CancellationToken ct)
     {
         var outcome = await paypal.SyncAsync(id, http.Actor(), ct);
-        if (outcome.Error is not null) return outcome.Error;
+        if (outcome.Error is not null) return outcome.Error.ToHttp();
         return TypedResults.Ok(new DataEnvelope<BatchDto>(await BatchActions.ToDtoAsync(db, outcome.Value!, ct)));
     }
 
     public static async Task<Results<Ok<DataEnvelope<WebhookAck>>, ApiError>> PayPalWebhook(HttpContext http, [FromServices] PayPalPayouts paypal, CancellationToken ct)
     {
-        if (http.Request.ContentLength > Body.MaxBytes) return new ApiError(413, ErrorCodes.PayloadTooLarge, $"The body must be at most {Body.MaxBytes} bytes.");
         // The signature covers the exact bytes PayPal sent, so the body is kept as text, never re-serialised.
-        using var reader = new StreamReader(http.Request.Body);
-        var body = await reader.ReadToEndAsync(ct);
+        var (body, tooLarge) = await Body.ReadTextAsync(http.Request);
+        if (tooLarge is not null) return tooLarge.ToHttp();
         var headers = http.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-        var outcome = await paypal.HandleWebhookAsync(headers, body, ct);
-        if (outcome.Error is not null) return outcome.Error;
+        var outcome = await paypal.HandleWebhookAsync(headers, body!, ct);
+        if (outcome.Error is not null) return outcome.Error.ToHttp();
         var item = outcome.Value;
         return TypedResults.Ok(new DataEnvelope<WebhookAck>(new(item is not null,
             item is not null && long.TryParse(item.SenderItemId, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : null,

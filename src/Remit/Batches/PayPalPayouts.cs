@@ -21,8 +21,6 @@ public sealed class PayPalPayouts(RemitDb db, PayPalClient client, SecretBox sec
     /// <summary>A send that started this long ago and never finished (a crashed process) may be tried again.</summary>
     public static readonly TimeSpan SendClaimTimeout = TimeSpan.FromMinutes(5);
 
-    public const string ProviderError = "PAYMENT_PROVIDER_ERROR";
-
     // PayPal's transaction_status values, grouped by what they do to a payout.
     private static readonly string[] Failures = ["FAILED", "RETURNED", "BLOCKED", "REFUNDED", "REVERSED"];
     private static readonly string[] MoneyBack = ["RETURNED", "REFUNDED", "REVERSED"];
@@ -35,14 +33,14 @@ public sealed class PayPalPayouts(RemitDb db, PayPalClient client, SecretBox sec
     public async Task<Outcome<PayoutBatch>> SendAsync(long batchId, Actor actor, CancellationToken ct)
     {
         var batch = await db.PayoutBatches.AsNoTracking().SingleOrDefaultAsync(b => b.Id == batchId, ct);
-        if (batch is null) return ApiError.NotFound("Batch not found.");
+        if (batch is null) return Problem.NotFound("Batch not found.");
         var program = await db.CurrentProgramAsync(ct);
         if (batch.Method != PayoutMethods.PayPal)
-            return ApiError.Invalid("method", $"Batch {batchId} is a {batch.Method} batch; only PayPal batches are sent through PayPal.");
+            return Problem.Invalid("method", $"Batch {batchId} is a {batch.Method} batch; only PayPal batches are sent through PayPal.");
         if (!Plans.SendsPayPalByApi(program.Plan))
-            return ApiError.Invalid("plan", $"The {program.Plan} plan pays PayPal by hand: download the batch's file and upload it at PayPal, then complete the batch. Sending through the PayPal API is in basic and up.");
+            return Problem.Invalid("plan", $"The {program.Plan} plan pays PayPal by hand: download the batch's file and upload it at PayPal, then complete the batch. Sending through the PayPal API is in basic and up.");
         if (Credentials(program) is not { } credentials)
-            return ApiError.Invalid("paypal", "Set client_id and client_secret with PUT /v1/settings/paypal first.");
+            return Problem.Invalid("paypal", "Set client_id and client_secret with PUT /v1/settings/paypal first.");
         if (batch.ProviderBatchId is not null) return Outcome<PayoutBatch>.Ok(batch);
 
         var now = clock.GetUtcNow().UtcDateTime;
@@ -55,7 +53,7 @@ public sealed class PayPalPayouts(RemitDb db, PayPalClient client, SecretBox sec
             var current = await db.PayoutBatches.AsNoTracking().SingleAsync(b => b.Id == batchId, ct);
             return current.ProviderBatchId is not null
                 ? Outcome<PayoutBatch>.Ok(current)
-                : ApiError.InvalidStatus($"Batch {batchId} is being sent by another request; try again in a moment.");
+                : Problem.InvalidStatus($"Batch {batchId} is being sent by another request; try again in a moment.");
         }
 
         var payouts = await db.Payouts.AsNoTracking().Where(p => p.BatchId == batchId && p.Status == PayoutStatus.Processing)
@@ -63,7 +61,7 @@ public sealed class PayPalPayouts(RemitDb db, PayPalClient client, SecretBox sec
         if (payouts.Count == 0)
         {
             await ReleaseClaimAsync(batchId, ct);
-            return ApiError.InvalidStatus($"Batch {batchId} has no processing payouts to send.");
+            return Problem.InvalidStatus($"Batch {batchId} has no processing payouts to send.");
         }
         var items = payouts.Select(p => new PayPalPayoutItem(p.Id.ToString(CultureInfo.InvariantCulture), p.Destination!,
             PayPalUploadCsv.FormatAmount(p.AmountMinor, p.Currency, Money.Exponent(p.Currency)), p.Currency,
@@ -98,13 +96,13 @@ public sealed class PayPalPayouts(RemitDb db, PayPalClient client, SecretBox sec
     public async Task<Outcome<PayoutBatch>> SyncAsync(long batchId, Actor actor, CancellationToken ct)
     {
         var batch = await db.PayoutBatches.AsNoTracking().SingleOrDefaultAsync(b => b.Id == batchId, ct);
-        if (batch is null) return ApiError.NotFound("Batch not found.");
+        if (batch is null) return Problem.NotFound("Batch not found.");
         if (batch.Method != PayoutMethods.PayPal)
-            return ApiError.Invalid("method", $"Batch {batchId} is a {batch.Method} batch; only PayPal batches sync with PayPal.");
+            return Problem.Invalid("method", $"Batch {batchId} is a {batch.Method} batch; only PayPal batches sync with PayPal.");
         var program = await db.CurrentProgramAsync(ct);
         if (Credentials(program) is not { } credentials)
-            return ApiError.Invalid("paypal", "Set client_id and client_secret with PUT /v1/settings/paypal first.");
-        if (batch.ProviderBatchId is null) return ApiError.InvalidStatus($"Batch {batchId} has not been sent to PayPal (POST /v1/payout-batches/{batchId}/send).");
+            return Problem.Invalid("paypal", "Set client_id and client_secret with PUT /v1/settings/paypal first.");
+        if (batch.ProviderBatchId is null) return Problem.InvalidStatus($"Batch {batchId} has not been sent to PayPal (POST /v1/payout-batches/{batchId}/send).");
 
         PayPalBatchResult result;
         try
@@ -135,14 +133,14 @@ public sealed class PayPalPayouts(RemitDb db, PayPalClient client, SecretBox sec
         }
         catch (Exception e) when (e is FormatException or System.Text.Json.JsonException)
         {
-            return ApiError.Invalid("body", "The body is not a PayPal webhook event.");
+            return Problem.Invalid("body", "The body is not a PayPal webhook event.");
         }
         // Other event types (or a batch-level event) carry no item to move; PayPal only needs to hear it arrived.
         if (item is null) return Outcome<PayPalItemEvent?>.Ok(null);
 
         var batch = await db.PayoutBatches.IgnoreQueryFilters().AsNoTracking().SingleOrDefaultAsync(b => b.ProviderBatchId == item.PayoutBatchId, ct);
         // PayPal retries on anything but 2xx, so an event that outran our record of the batch id comes back later.
-        if (batch is null) return ApiError.NotFound("No batch with that PayPal payout_batch_id.");
+        if (batch is null) return Problem.NotFound("No batch with that PayPal payout_batch_id.");
         db.ProgramId = batch.ProgramId;
         var program = await db.CurrentProgramAsync(ct);
         if (Credentials(program) is not { } credentials || program.PayPal.WebhookId is not { } webhookId)
@@ -200,7 +198,7 @@ public sealed class PayPalPayouts(RemitDb db, PayPalClient client, SecretBox sec
     private Task ReleaseClaimAsync(long batchId, CancellationToken ct) =>
         db.PayoutBatches.Where(b => b.Id == batchId && b.ProviderBatchId == null).ExecuteUpdateAsync(s => s.SetProperty(b => b.SendStartedAt, (DateTime?)null), ct);
 
-    private static ApiError ProviderProblem(string message) => new(502, ProviderError, message);
+    private static Problem ProviderProblem(string message) => Problem.ProviderFailed(message);
 
-    private static ApiError Unverified(string message) => new(401, ErrorCodes.Unauthorized, message);
+    private static Problem Unverified(string message) => Problem.Unverified(message);
 }

@@ -19,10 +19,11 @@ public static class RemitCli
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
 
-    public static async Task<int> RunAsync(string[] args, TextReader? stdin = null, TextWriter? stdout = null)
+    public static async Task<int> RunAsync(string[] args, TextReader? stdin = null, TextWriter? stdout = null, TimeProvider? clock = null)
     {
         stdin ??= Console.In;
         stdout ??= Console.Out;
+        clock ??= TimeProvider.System;
         var json = new Option<bool>("--json") { Description = "Print the result as JSON." };
         var programOpt = new Option<long>("--program") { Required = true, Description = "Program id." };
         var root = new RootCommand("Remit: affiliate payouts. With no command, serves the API and dashboard.");
@@ -45,7 +46,7 @@ public static class RemitCli
         create.SetAction((r, ct) => WithDb(async db =>
         {
             var p = await ProgramAdmin.CreateProgramAsync(db, r.GetValue(name) ?? "", r.GetValue(plan) ?? "",
-                r.GetValue(currency), r.GetValue(timeZone), DateTime.UtcNow, ct);
+                r.GetValue(currency), r.GetValue(timeZone), clock.GetUtcNow().UtcDateTime, ct);
             Print(stdout, r.GetValue(json), p.Id.ToString(CultureInfo.InvariantCulture), new { id = p.Id, name = p.Name, plan = p.Plan, currency = p.Currency, time_zone = p.TimeZone });
         }));
         var set = new Command("set", "Change a program's plan, name or time zone.") { programOpt, name, plan, timeZone, json };
@@ -67,7 +68,7 @@ public static class RemitCli
         tokenCreate.SetAction((r, ct) => WithDb(async db =>
         {
             var (token, secret) = await ProgramAdmin.CreateTokenAsync(db, r.GetValue(programOpt), r.GetValue(tokenName)!,
-                r.GetValue(scopes)!.Split(','), r.GetValue(expires), DateTime.UtcNow, ct);
+                r.GetValue(scopes)!.Split(','), r.GetValue(expires), clock.GetUtcNow().UtcDateTime, ct);
             Print(stdout, r.GetValue(json), secret, new { id = token.Id, token = secret, scopes = token.ScopeList, expires_at = token.ExpiresAt });
         }));
         var tokenList = new Command("list", "List a program's tokens (never their secrets).") { programOpt, json };
@@ -84,7 +85,7 @@ public static class RemitCli
         var tokenRevoke = new Command("revoke", "Revoke a token; it stops working at once.") { programOpt, tokenId };
         tokenRevoke.SetAction((r, ct) => WithDb(async db =>
         {
-            await ProgramAdmin.RevokeTokenAsync(db, r.GetValue(programOpt), r.GetValue(tokenId), DateTime.UtcNow, ct);
+            await ProgramAdmin.RevokeTokenAsync(db, r.GetValue(programOpt), r.GetValue(tokenId), clock.GetUtcNow().UtcDateTime, ct);
             stdout.WriteLine("revoked");
         }));
         tokens.Subcommands.Add(tokenCreate);
@@ -101,7 +102,7 @@ public static class RemitCli
         {
             var password = (await stdin.ReadLineAsync(ct))?.TrimEnd('\r', '\n') ?? "";
             var user = await ProgramAdmin.CreateUserAsync(db, r.GetValue(programOpt), r.GetValue(email)!, password,
-                r.GetValue(role) ?? UserRoles.Admin, DateTime.UtcNow, ct);
+                r.GetValue(role) ?? UserRoles.Admin, clock.GetUtcNow().UtcDateTime, ct);
             Print(stdout, r.GetValue(json), user.Id.ToString(CultureInfo.InvariantCulture), new { id = user.Id, email = user.Email, role = user.Role });
         }));
         users.Subcommands.Add(userCreate);
@@ -114,7 +115,7 @@ public static class RemitCli
         demo.SetAction((r, ct) => WithDb(async db =>
         {
             var started = System.Diagnostics.Stopwatch.StartNew();
-            var (a, c) = await BulkDemo.GenerateAsync(db, r.GetValue(programOpt), r.GetValue(affiliates), r.GetValue(commissions), DateTime.UtcNow, ct);
+            var (a, c) = await BulkDemo.GenerateAsync(db, r.GetValue(programOpt), r.GetValue(affiliates), r.GetValue(commissions), clock.GetUtcNow().UtcDateTime, ct);
             Print(stdout, r.GetValue(json), $"{a}\n{c}", new { affiliates = a, commissions = c, seconds = Math.Round(started.Elapsed.TotalSeconds, 1) });
         }));
         root.Subcommands.Add(demo);

@@ -43,8 +43,8 @@ public static class CommissionsApi
         var paging = Paging.Parse(http.Request, v);
         var affiliateId = QueryParams.Id(http.Request.Query, "affiliate_id", v);
         var status = QueryParams.OneOf(http.Request, "status", CommissionStatus.All, v, many: false);
-        if (affiliateId is { } aid && !await db.Affiliates.AnyAsync(a => a.Id == aid, ct)) return ApiError.NotFound("Affiliate not found.");
-        if (!v.IsValid) return v.ToError();
+        if (affiliateId is { } aid && !await db.Affiliates.AnyAsync(a => a.Id == aid, ct)) return Problem.NotFound("Affiliate not found.").ToHttp();
+        if (!v.IsValid) return v.ToProblem().ToHttp();
         var program = await db.CurrentProgramAsync(ct);
         var cutoff = CommissionStatus.PayableCutoff(clock.GetUtcNow().UtcDateTime, program.HoldDays);
         var commissions = db.Commissions.AsNoTracking();
@@ -57,7 +57,7 @@ public static class CommissionsApi
     public static async Task<Results<Ok<DataEnvelope<CommissionDto>>, ApiError>> Get(long id, RemitDb db, TimeProvider clock, CancellationToken ct)
     {
         var dto = await FindAsync(db, id, clock, ct);
-        return dto is null ? ApiError.NotFound("Commission not found.") : TypedResults.Ok(new DataEnvelope<CommissionDto>(dto));
+        return dto is null ? Problem.NotFound("Commission not found.").ToHttp() : TypedResults.Ok(new DataEnvelope<CommissionDto>(dto));
     }
 
     private static async Task<CommissionDto?> FindAsync(RemitDb db, long id, TimeProvider clock, CancellationToken ct)
@@ -70,21 +70,21 @@ public static class CommissionsApi
     public static async Task<Results<Created<DataEnvelope<CommissionDto>>, ApiError>> Create(HttpContext http, RemitDb db, TimeProvider clock, CancellationToken ct)
     {
         var (body, error) = await Body.ReadAsync<CommissionBody>(http.Request);
-        if (error is not null) return error;
+        if (error is not null) return error.ToHttp();
         var outcome = await CommissionActions.CreateAsync(db, body ?? new CommissionBody(null, null, null, null, null), http.Actor(), clock, ct);
-        if (outcome.Error is not null) return outcome.Error;
+        if (outcome.Error is not null) return outcome.Error.ToHttp();
         var dto = await FindAsync(db, outcome.Value!.Id, clock, ct);
         return TypedResults.Created($"/v1/commissions/{dto!.Id}", new DataEnvelope<CommissionDto>(dto));
     }
 
     public static async Task<Results<Ok<DataEnvelope<CommissionDto>>, ApiError>> Void(long id, HttpContext http, RemitDb db, TimeProvider clock, CancellationToken ct)
     {
-        if (!await db.Commissions.AnyAsync(c => c.Id == id, ct)) return ApiError.NotFound("Commission not found.");
+        if (!await db.Commissions.AnyAsync(c => c.Id == id, ct)) return Problem.NotFound("Commission not found.").ToHttp();
         var now = clock.GetUtcNow().UtcDateTime;
         // Conditional: a commission already claimed by a payout (or voided) is never voided, even under a race.
         var voided = await db.Commissions.Where(c => c.Id == id && c.PayoutId == null && c.VoidedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.VoidedAt, now), ct);
-        if (voided == 0) return ApiError.InvalidStatus("The commission is already void or is in a payout.");
+        if (voided == 0) return Problem.InvalidStatus("The commission is already void or is in a payout.").ToHttp();
         var programId = db.ProgramId;
         db.AuditEvents.Add(http.Actor().Record(programId, "commission.voided", "commission", id, now, null, CommissionStatus.Void));
         await db.SaveChangesAsync(ct);
@@ -101,7 +101,7 @@ public static class CommissionActions
         var now = clock.GetUtcNow().UtcDateTime;
 
         var affiliate = body.AffiliateId is { } aid ? await db.Affiliates.AsNoTracking().SingleOrDefaultAsync(a => a.Id == aid, ct) : null;
-        if (body.AffiliateId is not null && affiliate is null) return ApiError.NotFound("Affiliate not found.");
+        if (body.AffiliateId is not null && affiliate is null) return Problem.NotFound("Affiliate not found.");
         var v = new Validation();
         v.Require(body.AffiliateId is not null, "affiliate_id", "affiliate_id is required.");
         if (affiliate is { Status: not AffiliateStatus.Active }) v.Add("affiliate_id", "The affiliate is disabled.");
@@ -112,7 +112,7 @@ public static class CommissionActions
         var reference = v.Text(body.Reference, "reference", 255);
         var earnedAt = body.EarnedAt?.ToUniversalTime() ?? now;
         if (earnedAt > now) v.Add("earned_at", "earned_at must not be in the future.");
-        if (!v.IsValid) return v.ToError();
+        if (!v.IsValid) return v.ToProblem();
 
         if (reference is not null && await Duplicate(db, reference, ct) is { } existing) return existing;
         var commission = new Commission
@@ -135,10 +135,10 @@ public static class CommissionActions
         return Outcome<Commission>.Ok(commission);
     }
 
-    private static async Task<ApiError?> Duplicate(RemitDb db, string reference, CancellationToken ct)
+    private static async Task<Problem?> Duplicate(RemitDb db, string reference, CancellationToken ct)
     {
         var id = await db.Commissions.Where(c => c.Reference == reference).Select(c => (long?)c.Id).FirstOrDefaultAsync(ct);
-        return id is null ? null : new ApiError(409, ErrorCodes.DuplicateReference,
+        return id is null ? null : Problem.Conflict(Problem.Codes.DuplicateReference,
             $"reference '{reference}' is already used by commission {id}.", [new("reference", $"Already used by commission {id}.")]);
     }
 }

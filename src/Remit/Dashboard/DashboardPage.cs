@@ -78,7 +78,4 @@ public static class Display
         "in_payout" => "In payout",
         _ => char.ToUpperInvariant(value[0]) + value[1..],
     };
-
-    /// <summary>The details of a refused action as one line for a message.</summary>
-    public static string Problem(ApiError error) => error.Value.Error.Message;
 }

@@ -51,7 +51,7 @@ public static class DashboardSetup
 
     /// <summary>HTML error pages for everything that is not the API (the API keeps its JSON envelope).</summary>
     public static IApplicationBuilder UseDashboardErrors(this IApplicationBuilder app) =>
-        app.UseWhen(http => !Pipeline.IsApi(http), dashboard =>
+        app.UseWhen(http => !ApiPaths.IsApi(http), dashboard =>
         {
             dashboard.UseExceptionHandler(errorApp => errorApp.Run(http => ErrorPage.WriteAsync(http, 500)));
             dashboard.UseStatusCodePages(context => ErrorPage.WriteAsync(context.HttpContext, context.HttpContext.Response.StatusCode));

@@ -75,24 +75,24 @@ public static class PayoutActions
     {
         var program = await db.CurrentProgramAsync(ct);
         var affiliate = await db.Affiliates.AsNoTracking().SingleOrDefaultAsync(a => a.Id == affiliateId, ct);
-        if (affiliate is null) return ApiError.NotFound("Affiliate not found.");
+        if (affiliate is null) return Problem.NotFound("Affiliate not found.");
         if (MethodProblem(program, affiliate) is { } problem) return problem;
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var (payout, payable) = await CreateAsync(db, program, affiliate, PayoutSource.Manual, null, actor, clock.GetUtcNow().UtcDateTime, ct);
         if (payout is null)
-            return ApiError.Invalid("affiliate_id", payable > 0 ? TooLarge(payable, program.Currency) : "The affiliate has no payable commissions.");
+            return Problem.Invalid("affiliate_id", payable > 0 ? TooLarge(payable, program.Currency) : "The affiliate has no payable commissions.");
         await tx.CommitAsync(ct);
         return Outcome<Payout>.Ok(payout);
     }
 
     /// <summary>A payout goes by the affiliate's method, which the program's plan must include.</summary>
-    public static ApiError? MethodProblem(AffiliateProgram program, Affiliate affiliate)
+    public static Problem? MethodProblem(AffiliateProgram program, Affiliate affiliate)
     {
         if (affiliate.Status != AffiliateStatus.Active)
-            return ApiError.Invalid("affiliate_id", "The affiliate is disabled.");
+            return Problem.Invalid("affiliate_id", "The affiliate is disabled.");
         if (affiliate.PayoutMethod is { } method && Plans.Refusal(program.Plan, method) is { } refusal)
-            return ApiError.Invalid("affiliate_id", refusal);
+            return Problem.Invalid("affiliate_id", refusal);
         return null;
     }
 
@@ -106,7 +106,7 @@ public static class PayoutActions
         Actor actor, TimeProvider clock, CancellationToken ct)
     {
         var payout = await db.Payouts.AsNoTracking().SingleOrDefaultAsync(p => p.Id == payoutId, ct);
-        if (payout is null) return ApiError.NotFound("Payout not found.");
+        if (payout is null) return Problem.NotFound("Payout not found.");
         var (clean, invalid) = ValidateInput(payout, to, input);
         if (invalid is not null) return invalid;
 
@@ -133,7 +133,7 @@ public static class PayoutActions
         if (from is null)
         {
             var current = await db.Payouts.Where(p => p.Id == payoutId).Select(p => p.Status).SingleAsync(ct);
-            return ApiError.InvalidStatus($"Payout {payoutId} is {current}; it cannot move to {to}.");
+            return Problem.InvalidStatus($"Payout {payoutId} is {current}; it cannot move to {to}.");
         }
 
         // A failed payout gives its commissions back: they are payable again and go into the next payout.
@@ -184,13 +184,13 @@ public static class PayoutActions
         Actor actor, TimeProvider clock, CancellationToken ct)
     {
         var payout = await db.Payouts.AsNoTracking().SingleOrDefaultAsync(p => p.Id == payoutId, ct);
-        if (payout is null) return ApiError.NotFound("Payout not found.");
+        if (payout is null) return Problem.NotFound("Payout not found.");
         if (payout.Status == PayoutStatus.Processing)
             return await TransitionAsync(db, payoutId, PayoutStatus.Failed, new TransitionInput(Reason: $"{code}: {reason}", Notes: $"returned {date:yyyy-MM-dd}"), actor, clock, ct);
         if (payout.Status != PayoutStatus.Completed)
-            return ApiError.InvalidStatus($"Payout {payoutId} is {payout.Status}; only a processing or completed payout can be returned.");
+            return Problem.InvalidStatus($"Payout {payoutId} is {payout.Status}; only a processing or completed payout can be returned.");
         if (payout.ReturnedAt is not null)
-            return ApiError.InvalidStatus($"Payout {payoutId} was already returned ({payout.ReturnCode}).");
+            return Problem.InvalidStatus($"Payout {payoutId} was already returned ({payout.ReturnCode}).");
 
         var now = clock.GetUtcNow().UtcDateTime;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -200,7 +200,7 @@ public static class PayoutActions
                 .SetProperty(p => p.ReturnDate, date)
                 .SetProperty(p => p.ReturnCode, code)
                 .SetProperty(p => p.ReturnReason, reason), ct);
-        if (marked == 0) return ApiError.InvalidStatus($"Payout {payoutId} was already returned.");
+        if (marked == 0) return Problem.InvalidStatus($"Payout {payoutId} was already returned.");
 
         var adjustment = new Commission
         {
@@ -242,7 +242,7 @@ public static class PayoutActions
         foreach (var id in ids)
         {
             var outcome = await TransitionAsync(db, id, to, input(id), actor, clock, ct);
-            if (outcome.Error is { } e) failed.Add(new BulkFailure(id, e.Code, e.Value.Error.Message));
+            if (outcome.Error is { } e) failed.Add(new BulkFailure(id, e.Code, e.Message));
             else succeeded.Add(id);
         }
         return new BulkResult(succeeded, failed);
@@ -256,7 +256,7 @@ public static class PayoutActions
         _ => $"{a} — {b}",
     };
 
-    private static (TransitionInput Clean, ApiError? Error) ValidateInput(Payout payout, string to, TransitionInput input)
+    private static (TransitionInput Clean, Problem? Error) ValidateInput(Payout payout, string to, TransitionInput input)
     {
         var v = new Validation();
         var clean = new TransitionInput(v.Text(input.Reference, "reference", 255), v.Text(input.Notes, "notes", 2000), v.Text(input.Reason, "reason", 2000));
@@ -268,6 +268,6 @@ public static class PayoutActions
             else if (!Payments.CryptoAddress.IsValidTransactionHash(network, clean.Reference))
                 v.Add("reference", $"reference is not a valid {network} transaction hash.");
         }
-        return (clean, v.IsValid ? null : v.ToError());
+        return (clean, v.IsValid ? null : v.ToProblem());
     }
 }

@@ -40,8 +40,8 @@ public sealed record PayoutQuery(
     }
 
     /// <summary>An affiliate_id filter naming another program's affiliate is a 404, as if it did not exist.</summary>
-    public async Task<ApiError?> CheckIdsAsync(Data.RemitDb db, CancellationToken ct) =>
-        AffiliateId is { } id && !await db.Affiliates.AnyAsync(a => a.Id == id, ct) ? ApiError.NotFound("Affiliate not found.") : null;
+    public async Task<Problem?> CheckIdsAsync(Data.RemitDb db, CancellationToken ct) =>
+        AffiliateId is { } id && !await db.Affiliates.AnyAsync(a => a.Id == id, ct) ? Problem.NotFound("Affiliate not found.") : null;
 
     public IQueryable<Payout> Apply(IQueryable<Payout> payouts, AffiliateProgram program)
     {

@@ -37,8 +37,8 @@ public static class PayoutsApi
         var v = new Validation();
         var paging = Paging.Parse(http.Request, v);
         var query = PayoutQuery.Parse(http.Request, v);
-        if (await query.CheckIdsAsync(db, ct) is { } notFound) return notFound;
-        if (!v.IsValid) return v.ToError();
+        if (await query.CheckIdsAsync(db, ct) is { } notFound) return notFound.ToHttp();
+        if (!v.IsValid) return v.ToProblem().ToHttp();
         var program = await db.CurrentProgramAsync(ct);
         var rows = query.Apply(db.Payouts.AsNoTracking(), program)
             .Select(p => new PayoutRow(p, p.Affiliate!.Name, p.Affiliate.Email));
@@ -49,7 +49,7 @@ public static class PayoutsApi
         TypedResults.Ok(new DataEnvelope<PayoutStats>(await PayoutStatsQuery.ComputeAsync(db, clock, ct)));
 
     public static async Task<Results<Ok<DataEnvelope<PayoutDto>>, ApiError>> Get(long id, RemitDb db, CancellationToken ct) =>
-        await DetailAsync(db, id, ct) is { } dto ? TypedResults.Ok(new DataEnvelope<PayoutDto>(dto)) : ApiError.NotFound("Payout not found.");
+        await DetailAsync(db, id, ct) is { } dto ? TypedResults.Ok(new DataEnvelope<PayoutDto>(dto)) : Problem.NotFound("Payout not found.").ToHttp();
 
     /// <summary>A payout with its affiliate, how many commissions it was made of, and its status history.</summary>
     public static async Task<PayoutDto?> DetailAsync(RemitDb db, long id, CancellationToken ct)
@@ -69,10 +69,10 @@ public static class PayoutsApi
     public static async Task<Results<Created<DataEnvelope<PayoutDto>>, ApiError>> Create(HttpContext http, RemitDb db, TimeProvider clock, CancellationToken ct)
     {
         var (body, error) = await Body.ReadAsync<CreatePayoutBody>(http.Request);
-        if (error is not null) return error;
-        if (body?.AffiliateId is not { } affiliateId) return ApiError.Invalid("affiliate_id", "affiliate_id is required.");
+        if (error is not null) return error.ToHttp();
+        if (body?.AffiliateId is not { } affiliateId) return Problem.Invalid("affiliate_id", "affiliate_id is required.").ToHttp();
         var outcome = await PayoutActions.CreateManualAsync(db, affiliateId, http.Actor(), clock, ct);
-        if (outcome.Error is not null) return outcome.Error;
+        if (outcome.Error is not null) return outcome.Error.ToHttp();
         var dto = await DetailAsync(db, outcome.Value!.Id, ct);
         return TypedResults.Created($"/v1/payouts/{dto!.Id}", new DataEnvelope<PayoutDto>(dto));
     }
@@ -96,31 +96,29 @@ public static class PayoutsApi
     }
 
     private static async Task<Results<Ok<DataEnvelope<PayoutDto>>, ApiError>> TransitionAsync(HttpContext http, RemitDb db,
-        TimeProvider clock, long id, string to, ApiError? bodyError, TransitionInput input, CancellationToken ct)
+        TimeProvider clock, long id, string to, Problem? bodyError, TransitionInput input, CancellationToken ct)
     {
-        // 404 comes before 422 in the contract's order, so a bad body on a payout that is not ours is still a 404.
-        if (bodyError is not null)
-            return await db.Payouts.AnyAsync(p => p.Id == id, ct) ? bodyError : ApiError.NotFound("Payout not found.");
+        if (bodyError is not null) return await bodyError.ToHttpAsync(() => db.Payouts.AnyAsync(p => p.Id == id, ct), "Payout not found.");
         var outcome = await PayoutActions.TransitionAsync(db, id, to, input, http.Actor(), clock, ct);
-        if (outcome.Error is not null) return outcome.Error;
+        if (outcome.Error is not null) return outcome.Error.ToHttp();
         return TypedResults.Ok(new DataEnvelope<PayoutDto>((await DetailAsync(db, id, ct))!));
     }
 
     public static async Task<Results<Ok<DataEnvelope<BulkResult>>, ApiError>> BulkProcessing(HttpContext http, RemitDb db, TimeProvider clock, CancellationToken ct)
     {
         var (body, error) = await Body.ReadAsync<BulkBody>(http.Request);
-        if (error is not null) return error;
+        if (error is not null) return error.ToHttp();
         var v = new Validation();
         var ids = PayoutActions.BulkIds(body?.Ids, v);
         var input = new TransitionInput(v.Text(body?.Reference, "reference", 255), v.Text(body?.Notes, "notes", 2000));
-        if (!v.IsValid) return v.ToError();
+        if (!v.IsValid) return v.ToProblem().ToHttp();
         return TypedResults.Ok(new DataEnvelope<BulkResult>(await PayoutActions.BulkTransitionAsync(db, ids, PayoutStatus.Processing, _ => input, http.Actor(), clock, ct)));
     }
 
     public static async Task<Results<Ok<DataEnvelope<BulkResult>>, ApiError>> BulkComplete(HttpContext http, RemitDb db, TimeProvider clock, CancellationToken ct)
     {
         var (body, error) = await Body.ReadAsync<BulkCompleteBody>(http.Request);
-        if (error is not null) return error;
+        if (error is not null) return error.ToHttp();
         var v = new Validation();
         var ids = PayoutActions.BulkIds(body?.Ids, v);
         var reference = v.Text(body?.Reference, "reference", 255);
@@ -133,7 +131,7 @@ public static class PayoutsApi
             else if (v.Text(value, $"references.{key}", 255) is { } text)
                 references[id] = text;
         }
-        if (!v.IsValid) return v.ToError();
+        if (!v.IsValid) return v.ToProblem().ToHttp();
         return TypedResults.Ok(new DataEnvelope<BulkResult>(await PayoutActions.BulkTransitionAsync(db, ids, PayoutStatus.Completed,
             id => new TransitionInput(references.GetValueOrDefault(id, reference!), notes), http.Actor(), clock, ct)));
     }
@@ -145,10 +143,10 @@ public static class PayoutsApi
     public static async Task<Results<FileStreamHttpResult, ApiError>> Statement(long id, RemitDb db, StatementRenders renders, TimeProvider clock, CancellationToken ct)
     {
         var statement = await StatementModelQuery.BuildAsync(db, id, clock.GetUtcNow().UtcDateTime, ct);
-        if (statement is not { } found) return ApiError.NotFound("Payout not found.");
+        if (statement is not { } found) return Problem.NotFound("Payout not found.").ToHttp();
         var (model, lines) = found;
         using var lease = await renders.WaitAsync(ct);
-        if (!lease.IsAcquired) return new ApiError(503, "BUSY", "Too many statements are being made right now; try again in a moment.");
+        if (!lease.IsAcquired) return new ApiError(503, "BUSY", "Too many statements are being made right now; try again in a moment.", []);
         var pdf = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
         try
         {

@@ -22,8 +22,8 @@ public static class PayoutsCsv
     {
         var v = new Validation();
         var query = PayoutQuery.Parse(http.Request, v);
-        if (await query.CheckIdsAsync(db, ct) is { } notFound) return notFound;
-        if (!v.IsValid) return v.ToError();
+        if (await query.CheckIdsAsync(db, ct) is { } notFound) return notFound.ToHttp();
+        if (!v.IsValid) return v.ToProblem().ToHttp();
         await WriteResponseAsync(http, db, query, clock, ct);
         return TypedResults.Empty;
     }

@@ -16,9 +16,9 @@ public static class ReturnsApi
     public static async Task<Results<Ok<DataEnvelope<PayoutDto>>, ApiError>> Return(long id, HttpContext http, RemitDb db, TimeProvider clock, CancellationToken ct)
     {
         var payout = await db.Payouts.AsNoTracking().Where(p => p.Id == id).Select(p => new { p.Method, p.CreatedAt }).SingleOrDefaultAsync(ct);
-        if (payout is null) return ApiError.NotFound("Payout not found.");
+        if (payout is null) return Problem.NotFound("Payout not found.").ToHttp();
         var (body, error) = await Body.ReadAsync<ReturnBody>(http.Request);
-        if (error is not null) return error;
+        if (error is not null) return error.ToHttp();
         var program = await db.CurrentProgramAsync(ct);
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(clock.GetUtcNow().UtcDateTime, program.TimeZoneInfo));
         var v = new Validation();
@@ -31,10 +31,10 @@ public static class ReturnsApi
             v.Add("date", "date must be a date as YYYY-MM-DD.");
         else if (date > today) v.Add("date", "date must not be in the future.");
         if (payout.Method != PayoutMethods.Bank) v.Add("code", $"Only bank payouts have bank returns; this is a {payout.Method ?? "manual"} payout.");
-        if (!v.IsValid) return v.ToError();
+        if (!v.IsValid) return v.ToProblem().ToHttp();
 
         var outcome = await PayoutActions.ReturnAsync(db, id, code!, meaning!, date, http.Actor(), clock, ct);
-        if (outcome.Error is not null) return outcome.Error;
+        if (outcome.Error is not null) return outcome.Error.ToHttp();
         return TypedResults.Ok(new DataEnvelope<PayoutDto>((await PayoutsApi.DetailAsync(db, id, ct))!));
     }
 }

@@ -51,7 +51,7 @@ public static class RequestsApi
         var v = new Validation();
         var paging = Paging.Parse(http.Request, v);
         var status = QueryParams.OneOf(http.Request, "status", RequestStatus.All, v);
-        if (!v.IsValid) return v.ToError();
+        if (!v.IsValid) return v.ToProblem().ToHttp();
         var requests = db.PayoutRequests.AsNoTracking();
         if (status is not null) requests = requests.Where(r => status.Contains(r.Status));
         var rows = Rows(PendingFirst(requests));
@@ -59,7 +59,7 @@ public static class RequestsApi
     }
 
     public static async Task<Results<Ok<DataEnvelope<RequestDto>>, ApiError>> Get(long id, RemitDb db, CancellationToken ct) =>
-        await FindAsync(db, id, ct) is { } dto ? TypedResults.Ok(new DataEnvelope<RequestDto>(dto)) : ApiError.NotFound("Payout request not found.");
+        await FindAsync(db, id, ct) is { } dto ? TypedResults.Ok(new DataEnvelope<RequestDto>(dto)) : Problem.NotFound("Payout request not found.").ToHttp();
 
     private static async Task<RequestDto?> FindAsync(RemitDb db, long id, CancellationToken ct) =>
         (await Rows(db.PayoutRequests.AsNoTracking().Where(r => r.Id == id)).SingleOrDefaultAsync(ct))?.ToDto();
@@ -67,25 +67,24 @@ public static class RequestsApi
     public static async Task<Results<Created<DataEnvelope<RequestDto>>, ApiError>> Create(HttpContext http, RemitDb db, TimeProvider clock, CancellationToken ct)
     {
         var (body, error) = await Body.ReadAsync<CreateRequestBody>(http.Request);
-        if (error is not null) return error;
+        if (error is not null) return error.ToHttp();
         var outcome = await RequestActions.CreateAsync(db, body?.AffiliateId, body?.Note, http.Actor(), clock, ct);
-        if (outcome.Error is not null) return outcome.Error;
+        if (outcome.Error is not null) return outcome.Error.ToHttp();
         return TypedResults.Created($"/v1/payouts/requests/{outcome.Value!.Id}", new DataEnvelope<RequestDto>((await FindAsync(db, outcome.Value.Id, ct))!));
     }
 
     public static async Task<Results<Ok<DataEnvelope<RequestDto>>, ApiError>> Approve(long id, HttpContext http, RemitDb db, TimeProvider clock, CancellationToken ct)
     {
         var outcome = await RequestActions.ApproveAsync(db, id, http.Actor(), clock, ct);
-        return outcome.Error ?? (Results<Ok<DataEnvelope<RequestDto>>, ApiError>)TypedResults.Ok(new DataEnvelope<RequestDto>((await FindAsync(db, id, ct))!));
+        return outcome.Error?.ToHttp() ?? (Results<Ok<DataEnvelope<RequestDto>>, ApiError>)TypedResults.Ok(new DataEnvelope<RequestDto>((await FindAsync(db, id, ct))!));
     }
 
     public static async Task<Results<Ok<DataEnvelope<RequestDto>>, ApiError>> Reject(long id, HttpContext http, RemitDb db, TimeProvider clock, CancellationToken ct)
     {
         var (body, error) = await Body.ReadAsync<RejectBody>(http.Request);
-        if (!await db.PayoutRequests.AnyAsync(r => r.Id == id, ct)) return ApiError.NotFound("Payout request not found.");
-        if (error is not null) return error;
+        if (error is not null) return await error.ToHttpAsync(() => db.PayoutRequests.AnyAsync(r => r.Id == id, ct), "Payout request not found.");
         var outcome = await RequestActions.RejectAsync(db, id, body?.Reason, http.Actor(), clock, ct);
-        return outcome.Error ?? (Results<Ok<DataEnvelope<RequestDto>>, ApiError>)TypedResults.Ok(new DataEnvelope<RequestDto>((await FindAsync(db, id, ct))!));
+        return outcome.Error?.ToHttp() ?? (Results<Ok<DataEnvelope<RequestDto>>, ApiError>)TypedResults.Ok(new DataEnvelope<RequestDto>((await FindAsync(db, id, ct))!));
     }
 }
 
@@ -95,24 +94,24 @@ public static class RequestActions
     public static async Task<Outcome<PayoutRequest>> CreateAsync(RemitDb db, long? affiliateId, string? note, Actor actor, TimeProvider clock, CancellationToken ct)
     {
         var affiliate = affiliateId is { } aid ? await db.Affiliates.AsNoTracking().SingleOrDefaultAsync(a => a.Id == aid, ct) : null;
-        if (affiliateId is not null && affiliate is null) return ApiError.NotFound("Affiliate not found.");
+        if (affiliateId is not null && affiliate is null) return Problem.NotFound("Affiliate not found.");
         var program = await db.CurrentProgramAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;
         var v = new Validation();
         v.Require(affiliateId is not null, "affiliate_id", "affiliate_id is required.");
         var cleanNote = v.Text(note, "note", 2000);
-        if (!v.IsValid) return v.ToError();
-        if (!program.AllowEarlyRequests) return ApiError.Invalid("affiliate_id", "This program does not allow early payout requests (allow_early_requests is off).");
+        if (!v.IsValid) return v.ToProblem();
+        if (!program.AllowEarlyRequests) return Problem.Invalid("affiliate_id", "This program does not allow early payout requests (allow_early_requests is off).");
         if (Payouts.PayoutActions.MethodProblem(program, affiliate!) is { } problem) return problem;
 
         var cutoff = CommissionStatus.PayableCutoff(now, program.HoldDays);
         var balance = await db.Commissions.Where(c => c.AffiliateId == affiliate!.Id).Where(CommissionStatus.IsPayable(cutoff)).SumAsync(c => (decimal)c.AmountMinor, ct);
         if (balance <= 0 || balance < program.MinPayoutMinor)
-            return ApiError.Invalid("affiliate_id", $"The payable balance ({Money.Format(Money.ToDecimal(balance, program.Currency), program.Currency)} {program.Currency}) is below the minimum payout ({Money.Format(program.MinPayoutMinor, program.Currency)} {program.Currency}).");
+            return Problem.Invalid("affiliate_id", $"The payable balance ({Money.Format(Money.ToDecimal(balance, program.Currency), program.Currency)} {program.Currency}) is below the minimum payout ({Money.Format(program.MinPayoutMinor, program.Currency)} {program.Currency}).");
         if (balance > Money.MaxPayoutMinor)
-            return ApiError.Invalid("affiliate_id", Payouts.PayoutActions.TooLarge(balance, program.Currency));
+            return Problem.Invalid("affiliate_id", Payouts.PayoutActions.TooLarge(balance, program.Currency));
         if (await db.PayoutRequests.AnyAsync(r => r.AffiliateId == affiliate!.Id && r.Status == RequestStatus.Pending, ct))
-            return ApiError.Invalid("affiliate_id", "The affiliate already has a pending payout request.");
+            return Problem.Invalid("affiliate_id", "The affiliate already has a pending payout request.");
 
         var request = new PayoutRequest
         {
@@ -127,7 +126,7 @@ public static class RequestActions
         catch (DbUpdateException)
         {
             // The unique index on (program, affiliate) where pending caught a racing second request.
-            return ApiError.Invalid("affiliate_id", "The affiliate already has a pending payout request.");
+            return Problem.Invalid("affiliate_id", "The affiliate already has a pending payout request.");
         }
         db.AuditEvents.Add(actor.Record(program.Id, "request.created", "request", request.Id, now, null, RequestStatus.Pending, cleanNote));
         await db.SaveChangesAsync(ct);
@@ -143,8 +142,8 @@ public static class RequestActions
     public static async Task<Outcome<PayoutRequest>> ApproveAsync(RemitDb db, long id, Actor actor, TimeProvider clock, CancellationToken ct)
     {
         var request = await db.PayoutRequests.AsNoTracking().Include(r => r.Affiliate).SingleOrDefaultAsync(r => r.Id == id, ct);
-        if (request is null) return ApiError.NotFound("Payout request not found.");
-        if (request.Status != RequestStatus.Pending) return ApiError.InvalidStatus($"Payout request {id} is {request.Status}; only a pending request can be approved.");
+        if (request is null) return Problem.NotFound("Payout request not found.");
+        if (request.Status != RequestStatus.Pending) return Problem.InvalidStatus($"Payout request {id} is {request.Status}; only a pending request can be approved.");
         var program = await db.CurrentProgramAsync(ct);
         if (Payouts.PayoutActions.MethodProblem(program, request.Affiliate!) is { } problem) return problem;
 
@@ -154,10 +153,10 @@ public static class RequestActions
             .SetProperty(r => r.Status, RequestStatus.Approved)
             .SetProperty(r => r.DecidedAt, now)
             .SetProperty(r => r.DecidedBy, actor.Name), ct);
-        if (moved == 0) return ApiError.InvalidStatus($"Payout request {id} is no longer pending.");
+        if (moved == 0) return Problem.InvalidStatus($"Payout request {id} is no longer pending.");
         var (payout, payable) = await Payouts.PayoutActions.CreateAsync(db, program, request.Affiliate!, PayoutSource.Request, id, actor, now, ct);
         if (payout is null)
-            return ApiError.Invalid("id", payable > 0
+            return Problem.Invalid("id", payable > 0
                 ? Payouts.PayoutActions.TooLarge(payable, program.Currency) + " The request stays pending."
                 : "The affiliate has nothing payable now; the request stays pending.");
         await db.PayoutRequests.Where(r => r.Id == id).ExecuteUpdateAsync(s => s.SetProperty(r => r.PayoutId, payout.Id), ct);
@@ -170,10 +169,10 @@ public static class RequestActions
     public static async Task<Outcome<PayoutRequest>> RejectAsync(RemitDb db, long id, string? reason, Actor actor, TimeProvider clock, CancellationToken ct)
     {
         var request = await db.PayoutRequests.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, ct);
-        if (request is null) return ApiError.NotFound("Payout request not found.");
+        if (request is null) return Problem.NotFound("Payout request not found.");
         var v = new Validation();
         var cleanReason = v.Text(reason, "reason", 2000);
-        if (!v.IsValid) return v.ToError();
+        if (!v.IsValid) return v.ToProblem();
         var now = clock.GetUtcNow().UtcDateTime;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var moved = await db.PayoutRequests.Where(r => r.Id == id && r.Status == RequestStatus.Pending).ExecuteUpdateAsync(s => s
@@ -184,7 +183,7 @@ public static class RequestActions
         if (moved == 0)
         {
             var current = await db.PayoutRequests.Where(r => r.Id == id).Select(r => r.Status).SingleAsync(ct);
-            return ApiError.InvalidStatus($"Payout request {id} is {current}; only a pending request can be rejected.");
+            return Problem.InvalidStatus($"Payout request {id} is {current}; only a pending request can be rejected.");
         }
         db.AuditEvents.Add(actor.Record(request.ProgramId, "request.rejected", "request", id, now, RequestStatus.Pending, RequestStatus.Rejected, cleanReason));
         await db.SaveChangesAsync(ct);

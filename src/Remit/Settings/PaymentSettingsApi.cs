@@ -118,18 +118,18 @@ public static class PaymentSettingsApi
     public static async Task<Results<Ok<DataEnvelope<AchSettingsDto>>, ApiError>> PutAch(HttpContext http, RemitDb db, TimeProvider clock, CancellationToken ct)
     {
         var (fields, error) = await ReadFieldsAsync(http, AchFields);
-        if (error is not null) return error;
+        if (error is not null) return error.ToHttp();
         var outcome = await SaveAchAsync(db, fields!, http.Actor(), clock, ct);
-        return outcome.Error ?? (Results<Ok<DataEnvelope<AchSettingsDto>>, ApiError>)TypedResults.Ok(new DataEnvelope<AchSettingsDto>(AchSettingsDto.Of(outcome.Value!)));
+        return outcome.Error?.ToHttp() ?? (Results<Ok<DataEnvelope<AchSettingsDto>>, ApiError>)TypedResults.Ok(new DataEnvelope<AchSettingsDto>(AchSettingsDto.Of(outcome.Value!)));
     }
 
     public static async Task<Results<Ok<DataEnvelope<PayPalSettingsDto>>, ApiError>> PutPayPal(HttpContext http, RemitDb db, SecretBox secrets,
         IOptions<PayPalOptions> options, TimeProvider clock, CancellationToken ct)
     {
         var (fields, error) = await ReadFieldsAsync(http, PayPalFields);
-        if (error is not null) return error;
+        if (error is not null) return error.ToHttp();
         var outcome = await SavePayPalAsync(db, secrets, fields!, http.Actor(), clock, ct);
-        return outcome.Error ?? (Results<Ok<DataEnvelope<PayPalSettingsDto>>, ApiError>)TypedResults.Ok(new DataEnvelope<PayPalSettingsDto>(PayPalSettingsDto.Of(outcome.Value!, options.Value)));
+        return outcome.Error?.ToHttp() ?? (Results<Ok<DataEnvelope<PayPalSettingsDto>>, ApiError>)TypedResults.Ok(new DataEnvelope<PayPalSettingsDto>(PayPalSettingsDto.Of(outcome.Value!, options.Value)));
     }
 
     private static readonly string[] AchFields = ["odfi_routing", "company_name", "company_id", "immediate_destination",
@@ -141,11 +141,11 @@ public static class PaymentSettingsApi
     /// A flat object of string (or null) fields. Present-but-null is kept apart from absent: null clears the field,
     /// absent leaves it as it is.
     /// </summary>
-    private static async Task<(Dictionary<string, string?>? Fields, ApiError? Error)> ReadFieldsAsync(HttpContext http, string[] known)
+    private static async Task<(Dictionary<string, string?>? Fields, Problem? Error)> ReadFieldsAsync(HttpContext http, string[] known)
     {
         var (body, error) = await Body.ReadAsync<JsonElement>(http.Request);
         if (error is not null) return (null, error);
-        if (body.ValueKind != JsonValueKind.Object) return (null, ApiError.Invalid("body", "The body must be a JSON object of settings."));
+        if (body.ValueKind != JsonValueKind.Object) return (null, Problem.Invalid("body", "The body must be a JSON object of settings."));
         var v = new Validation();
         var fields = new Dictionary<string, string?>();
         foreach (var field in body.EnumerateObject())
@@ -155,7 +155,7 @@ public static class PaymentSettingsApi
             else if (field.Value.ValueKind == JsonValueKind.Null) fields[field.Name] = null;
             else v.Add(field.Name, $"{field.Name} must be a string (or null to clear it).");
         }
-        return v.IsValid ? (fields, null) : (null, v.ToError());
+        return v.IsValid ? (fields, null) : (null, v.ToProblem());
     }
 
     /// <summary>Validates every given field against the NACHA layout (Payments/Nacha.cs) and saves all or nothing.</summary>
@@ -185,7 +185,7 @@ public static class PaymentSettingsApi
         AchRoutingField(v, "immediate_origin", next.ImmediateOrigin);
         AchText(v, "immediate_origin_name", next.ImmediateOriginName, Nacha.ImmediateNameLength);
         AchText(v, "entry_description", next.EntryDescription, Nacha.EntryDescriptionLength);
-        if (!v.IsValid) return v.ToError();
+        if (!v.IsValid) return v.ToProblem();
 
         program.Ach = next;
         db.AuditEvents.Add(actor.Record(program.Id, "settings.ach.updated", "program", program.Id, clock.GetUtcNow().UtcDateTime,
@@ -213,7 +213,7 @@ public static class PaymentSettingsApi
             if (newSecret is { Length: > 300 }) v.Add("client_secret", "client_secret must be at most 300 characters.");
             else secret = newSecret is null ? null : secrets.Encrypt(newSecret);
         }
-        if (!v.IsValid) return v.ToError();
+        if (!v.IsValid) return v.ToProblem();
 
         program.PayPal = new PayPalSettings { ClientId = clientId, ClientSecret = secret, Environment = environment, WebhookId = webhookId };
         // The audit names the fields changed, never their values: the secret must not leak into the trail.

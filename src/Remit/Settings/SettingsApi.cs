@@ -38,12 +38,12 @@ public static class SettingsApi
     public static async Task<Results<Ok<DataEnvelope<PayoutSettings>>, ApiError>> Put(HttpContext http, RemitDb db, TimeProvider clock, CancellationToken ct)
     {
         var (body, error) = await Body.ReadAsync<JsonElement>(http.Request);
-        if (error is not null) return error;
+        if (error is not null) return error.ToHttp();
         var v = new Validation();
         var change = Parse(body, v);
-        if (!v.IsValid) return v.ToError();
+        if (!v.IsValid) return v.ToProblem().ToHttp();
         var outcome = await SaveAsync(db, change!, http.Actor(), clock, ct);
-        return outcome.Error ?? (Results<Ok<DataEnvelope<PayoutSettings>>, ApiError>)TypedResults.Ok(new DataEnvelope<PayoutSettings>(outcome.Value!));
+        return outcome.Error?.ToHttp() ?? (Results<Ok<DataEnvelope<PayoutSettings>>, ApiError>)TypedResults.Ok(new DataEnvelope<PayoutSettings>(outcome.Value!));
     }
 
     /// <summary>Reads the PUT body field by field so an unknown field or a wrong type is named in the 422.</summary>
@@ -110,7 +110,7 @@ public static class SettingsApi
         var minPayout = change.MinPayout is { } min ? v.Amount(min, program.Currency, "min_payout", required: true, min: 0) : program.MinPayoutMinor;
         var hold = change.HoldDays ?? program.HoldDays;
         if (hold is < 0 or > 365) v.Add("hold_days", "hold_days must be from 0 to 365.");
-        if (!v.IsValid) return v.ToError();
+        if (!v.IsValid) return v.ToProblem();
 
         program.PayoutFrequency = frequency;
         program.PayoutDay = day;

@@ -37,13 +37,13 @@ public sealed class DetailModel(RemitDb db, SecretBox secrets, TimeProvider cloc
             method == Remit.Programs.PayoutMethods.Bank ? new BankBody(holderName, holderType, routingNumber?.Trim(), accountNumber, accountType) : null,
             method == Remit.Programs.PayoutMethods.Crypto ? new CryptoBody(network, address) : null);
         var outcome = await PayoutMethodApi.SetAsync(db, id, body, Actor, secrets, clock, ct);
-        if (outcome.Error is { StatusCode: 404 }) return NotFound();
+        if (outcome.Error is { Kind: ProblemKind.NotFound }) return NotFound();
         if (outcome.Error is { } error)
         {
             Affiliate = (await AffiliatesApi.FindAsync(db, id, clock, ct))!;
             Form = new MethodForm(method, paypalEmail, holderName, holderType, routingNumber, accountType, network);
-            Errors = error.Value.Error.Details.Count > 0 ? error.Value.Error.Details : [new("payout_method", error.Value.Error.Message)];
-            Response.StatusCode = error.StatusCode;
+            Errors = error.FieldErrors("payout_method");
+            Response.StatusCode = error.Status();
             return Page();
         }
         Flash = $"Payout details saved: {Display.Label(outcome.Value!.PayoutMethod)} · {outcome.Value.Destination}.";

@@ -22,8 +22,8 @@ public sealed class IndexModel(RemitDb db, TimeProvider clock) : DashboardPage
         var outcome = await AffiliateActions.CreateAsync(db, Form, Actor, clock, ct);
         if (outcome.Error is { } error)
         {
-            Errors = error.Value.Error.Details;
-            Response.StatusCode = error.StatusCode;
+            Errors = error.FieldErrors();
+            Response.StatusCode = error.Status();
             await LoadAsync(null, ct);
             return Page();
         }

@@ -46,7 +46,7 @@ public sealed class DetailModel(RemitDb db, SecretBox secrets, PayPalPayouts pay
         var outcome = await BatchFiles.BuildAsync(db, secrets, batch, ct);
         if (outcome.Error is { } error)
         {
-            FlashError = $"No file for batch #{id}: {IndexModel.Problem(error)}";
+            FlashError = $"No file for batch #{id}: {error.Sentence()}";
             return LocalRedirect($"/batches/{id}");
         }
         var file = outcome.Value!;
@@ -77,10 +77,10 @@ public sealed class DetailModel(RemitDb db, SecretBox secrets, PayPalPayouts pay
         return Done(id, outcome.Error, $"Batch #{id} marked paid: its processing payouts are completed.");
     }
 
-    private IActionResult Done(long id, Remit.Api.ApiError? error, string success)
+    private IActionResult Done(long id, Problem? error, string success)
     {
-        if (error is { StatusCode: 404 }) return NotFound();
-        if (error is not null) FlashError = $"Batch #{id} was not changed: {IndexModel.Problem(error)}";
+        if (error is { Kind: ProblemKind.NotFound }) return NotFound();
+        if (error is not null) FlashError = $"Batch #{id} was not changed: {error.Sentence()}";
         else Flash = success;
         return LocalRedirect($"/batches/{id}");
     }

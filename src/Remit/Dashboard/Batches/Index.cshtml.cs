@@ -46,7 +46,7 @@ public sealed class IndexModel(RemitDb db, TimeProvider clock) : DashboardPage
             var query = PayoutQuery.Parse(new QueryCollection(values), v);
             if (!v.IsValid)
             {
-                FlashError = $"No batch was made: {string.Join(" ", v.ToError().Value.Error.Details.Select(d => d.Message))}";
+                FlashError = $"No batch was made: {string.Join(" ", v.ToProblem().Details.Select(d => d.Message))}";
                 return BackTo(returnUrl, "/payouts");
             }
             selection = new BatchSelection(null, query with { Statuses = [PayoutStatus.Pending] });
@@ -65,19 +65,11 @@ public sealed class IndexModel(RemitDb db, TimeProvider clock) : DashboardPage
         var outcome = await BatchActions.CreateAsync(db, method, selection, Actor, clock, ct);
         if (outcome.Error is { } error)
         {
-            FlashError = $"No batch was made: {Problem(error)}";
+            FlashError = $"No batch was made: {error.Sentence()}";
             return BackTo(returnUrl, "/payouts");
         }
         var batch = outcome.Value!;
         Flash = $"Batch #{batch.Id} made: {batch.Count} {Display.Label(method)} payout{(batch.Count == 1 ? "" : "s")}, {Display.Money(batch.TotalMinor, batch.Currency)}. They are processing now.";
         return LocalRedirect($"/batches/{batch.Id}");
-    }
-
-    /// <summary>The message and each field's detail: a 422 names what to fix.</summary>
-    public static string Problem(ApiError error)
-    {
-        var e = error.Value.Error;
-        var details = e.Details.Select(d => d.Message).Where(m => m != e.Message).ToList();
-        return details.Count == 0 ? e.Message : $"{e.Message} {string.Join(" ", details)}";
     }
 }

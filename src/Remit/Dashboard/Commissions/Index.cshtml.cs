@@ -51,14 +51,14 @@ public sealed class IndexModel(RemitDb db, TimeProvider clock) : DashboardPage
         }
         var error = v.IsValid
             ? (await CommissionActions.CreateAsync(db, new CommissionBody(affiliateId, parsedAmount, description, reference, earnedAt), Actor, clock, ct)).Error
-            : v.ToError();
+            : v.ToProblem();
         if (error is null)
         {
             Flash = "Commission recorded.";
             return LocalRedirect(affiliateId is { } id ? $"/commissions?affiliate_id={id}" : "/commissions");
         }
-        Errors = error.Value.Error.Details.Count > 0 ? error.Value.Error.Details : [new ErrorDetail("affiliate_id", error.Value.Error.Message)];
-        Response.StatusCode = error.StatusCode;
+        Errors = error.FieldErrors("affiliate_id");
+        Response.StatusCode = error.Status();
         await LoadAsync(null, null, ct);
         return Page();
     }

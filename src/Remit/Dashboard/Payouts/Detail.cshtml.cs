@@ -39,8 +39,8 @@ public sealed class DetailModel(RemitDb db, TimeProvider clock) : DashboardPage
     private async Task<IActionResult> MoveAsync(long id, string to, TransitionInput input, string? returnUrl, CancellationToken ct)
     {
         var outcome = await PayoutActions.TransitionAsync(db, id, to, input, Actor, clock, ct);
-        if (outcome.Error is { StatusCode: 404 }) return NotFound();
-        if (outcome.Error is { } error) FlashError = $"Payout #{id} was not changed: {Display.Problem(error)}";
+        if (outcome.Error is { Kind: ProblemKind.NotFound }) return NotFound();
+        if (outcome.Error is { } error) FlashError = $"Payout #{id} was not changed: {error.Line()}";
         else Flash = $"Payout #{id} is now {to}.";
         return BackTo(returnUrl, $"/payouts/{id}");
     }

@@ -35,7 +35,7 @@ public sealed class IndexModel(RemitDb db, TimeProvider clock) : DashboardPage
         var v = new Validation();
         var paging = Paging.Parse(Request, v);
         Query = PayoutQuery.Parse(Request, v);
-        if (!v.IsValid) FilterErrors = v.ToError().Value.Error.Details;
+        if (!v.IsValid) FilterErrors = v.ToProblem().Details;
         Stats = await PayoutStatsQuery.ComputeAsync(db, clock, ct);
         PaidByMonth = await PaidByMonthQuery.ComputeAsync(db, clock, ct);
         var rows = Query.Apply(db.Payouts.AsNoTracking(), Program).Select(p => new PayoutRow(p, p.Affiliate!.Name, p.Affiliate.Email));

@@ -21,10 +21,10 @@ public sealed class IndexModel(RemitDb db, TimeProvider clock) : DashboardPage
     public async Task<IActionResult> OnPostApproveAsync(long id, string? returnUrl, CancellationToken ct)
     {
         var outcome = await RequestActions.ApproveAsync(db, id, Actor, clock, ct);
-        if (outcome.Error is { StatusCode: 404 }) return NotFound();
+        if (outcome.Error is { Kind: ProblemKind.NotFound }) return NotFound();
         if (outcome.Error is { } error)
         {
-            FlashError = $"Request #{id} was not approved: {Display.Problem(error)}";
+            FlashError = $"Request #{id} was not approved: {error.Line()}";
             return BackTo(returnUrl, "/requests");
         }
         var payout = await db.PayoutRequests.Where(r => r.Id == id)
@@ -37,8 +37,8 @@ public sealed class IndexModel(RemitDb db, TimeProvider clock) : DashboardPage
     public async Task<IActionResult> OnPostRejectAsync(long id, string? reason, string? returnUrl, CancellationToken ct)
     {
         var outcome = await RequestActions.RejectAsync(db, id, reason, Actor, clock, ct);
-        if (outcome.Error is { StatusCode: 404 }) return NotFound();
-        if (outcome.Error is { } error) FlashError = $"Request #{id} was not rejected: {Display.Problem(error)}";
+        if (outcome.Error is { Kind: ProblemKind.NotFound }) return NotFound();
+        if (outcome.Error is { } error) FlashError = $"Request #{id} was not rejected: {error.Line()}";
         else Flash = $"Request #{id} rejected.";
         return BackTo(returnUrl, "/requests");
     }

@@ -84,10 +84,10 @@ public sealed class IndexModel(RemitDb db, SecretBox secrets, IOptions<PayPalOpt
         return LocalRedirect("/settings#paypal-title");
     }
 
-    private IActionResult Refused(ApiError error)
+    private IActionResult Refused(Problem error)
     {
-        Errors = error.Value.Error.Details;
-        Response.StatusCode = error.StatusCode;
+        Errors = error.FieldErrors();
+        Response.StatusCode = error.Status();
         return Page();
     }
 
@@ -101,11 +101,11 @@ public sealed class IndexModel(RemitDb db, SecretBox secrets, IOptions<PayPalOpt
         Form = new SettingsForm(frequency ?? "", day ?? "", minPayout ?? "", allowEarlyRequests, autoCreatePayouts, holdDays ?? "");
         var v = new Validation();
         var change = new SettingsChange(frequency, Whole(day, "payout_day", v), Amount(minPayout, v), allowEarlyRequests, autoCreatePayouts, Whole(holdDays, "hold_days", v));
-        var error = v.IsValid ? (await SettingsApi.SaveAsync(db, change, Actor, clock, ct)).Error : v.ToError();
+        var error = v.IsValid ? (await SettingsApi.SaveAsync(db, change, Actor, clock, ct)).Error : v.ToProblem();
         if (error is not null)
         {
-            Errors = error.Value.Error.Details;
-            Response.StatusCode = error.StatusCode;
+            Errors = error.FieldErrors();
+            Response.StatusCode = error.Status();
             return Page();
         }
         Flash = "Payout settings saved.";
