@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using NodaTime;
 using NodaTime.TimeZones;
 
@@ -11,9 +12,10 @@ namespace Remit.Programs;
 /// (Pacific/Apia, 2011-12-30), so such a day is an empty range.
 /// </summary>
 /// <remarks>
-/// NodaTime rather than TimeZoneInfo: TimeZoneInfo throws for a skipped local time and reads an ambiguous one as
-/// standard time (the later instant), so "first instant of the day" would be hand-written search over its
-/// adjustment rules; NodaTime's resolvers say it directly and its zone intervals let the tests walk every transition.
+/// NodaTime rather than TimeZoneInfo alone: TimeZoneInfo throws for a skipped local time and reads an ambiguous one
+/// as standard time (the later instant), so "first instant of the day" would be hand-written search over its
+/// adjustment rules; NodaTime's resolvers say it directly (over the system's data) and its zone intervals let the
+/// tests walk every transition.
 /// </remarks>
 public static class ZoneCalendar
 {
@@ -25,12 +27,15 @@ public static class ZoneCalendar
 
     private static readonly Instant Earliest = Instant.FromDateTimeUtc(DateTime.SpecifyKind(DateTime.MinValue, DateTimeKind.Utc));
 
+    private static readonly ConcurrentDictionary<string, DateTimeZone> Zones = new(StringComparer.Ordinal);
+
     /// <summary>
-    /// The zone for a stored id: IANA's data as NodaTime ships it, or the system's zone for an id only the system
-    /// knows (programs are validated against the system's list).
+    /// The zone for a stored id, from the system's zone data (programs are validated against the system's list, and
+    /// pages and files show times through it, so a day's boundary and the dates shown agree; NodaTime's embedded
+    /// copy of IANA's data can be older than the system's). NodaTime's copy only for an id the system lacks.
     /// </summary>
-    public static DateTimeZone Zone(string id) =>
-        DateTimeZoneProviders.Tzdb.GetZoneOrNull(id) ?? BclDateTimeZone.FromTimeZoneInfo(TimeZoneInfo.FindSystemTimeZoneById(id));
+    public static DateTimeZone Zone(string id) => Zones.GetOrAdd(id, static id =>
+        TimeZoneInfo.TryFindSystemTimeZoneById(id, out var system) ? BclDateTimeZone.FromTimeZoneInfo(system) : DateTimeZoneProviders.Tzdb[id]);
 
     public static DateTimeZone Zone(AffiliateProgram program) => Zone(program.TimeZone);
 
