@@ -104,6 +104,14 @@ unset REMIT_TEST_PG
 step "dotnet build $SOLUTION -c Release"
 dotnet build "$SOLUTION" -c Release -nologo || die "build failed (warnings are errors)"
 
+# Once per run, from the build above: the hosting tests start this published build from an unrelated folder
+# (tests/Remit.Tests/Hosting). Without REMIT_TEST_PUBLISHED they publish it themselves.
+step "dotnet publish src/Remit"
+PUBLISHED="$OUT/publish"
+rm -rf "$PUBLISHED"
+dotnet publish src/Remit/Remit.csproj -c Release --no-build -nologo -o "$PUBLISHED" || die "publish failed"
+export REMIT_TEST_PUBLISHED="$PUBLISHED"
+
 # $1: provider name, which also names the TRX file and results folder. Extra args: env assignments.
 declare -A RC
 run_tests() {

@@ -26,6 +26,8 @@ public static class Scenario
         Environment.SetEnvironmentVariable("ConnectionStrings__Remit", $"Data Source={Path.Combine(dir.FullName, "bench.db")}");
         Environment.SetEnvironmentVariable("Remit__Database__Provider", "Sqlite");
         Environment.SetEnvironmentVariable("Remit__Demo__Seed", "false");
+        // Served as in production (no ASPNETCORE_ENVIRONMENT), which generates no key: a throwaway one for a throwaway database.
+        Environment.SetEnvironmentVariable("Remit__Encryption__Keys__bench", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
         Environment.SetEnvironmentVariable("Remit__RateLimit__PermitsPerMinute", "100000000");
         Environment.SetEnvironmentVariable("Logging__LogLevel__Default", "Warning");
 

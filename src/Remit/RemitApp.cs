@@ -4,6 +4,7 @@ using Remit.Batches;
 using Remit.Commissions;
 using Remit.Dashboard;
 using Remit.Data;
+using Remit.Hosting;
 using Remit.Payouts;
 using Remit.Programs;
 using Remit.Requests;
@@ -19,7 +20,7 @@ public static class RemitApp
 
     public static WebApplication Build(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = RemitHost.ContentRoot(args) });
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
             builder.WebHost.UseUrls(DefaultUrl);
         builder.WebHost.ConfigureKestrel(k =>
@@ -31,19 +32,25 @@ public static class RemitApp
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
         services.AddRemitDatabase(builder.Configuration);
+        services.AddRemitHealthChecks();
+        services.AddRemitForwardedHeaders(builder.Configuration);
+        services.AddRemitTelemetry(builder.Configuration);
         services.AddRemitApiAuth();
         services.Configure<RateLimitOptions>(builder.Configuration.GetSection("Remit:RateLimit"));
         services.AddSingleton<RateLimits>();
         services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         services.AddOpenApi();
-        services.AddRemitSecrets(builder.Configuration);
+        services.AddRemitSecrets(builder.Configuration, builder.Environment);
         services.Configure<PayPalOptions>(builder.Configuration.GetSection("Remit:PayPal"));
         services.AddHttpClient<Remit.Payments.PayPal.PayPalClient>();
         services.AddScoped<PayPalPayouts>();
         services.AddSingleton<Payouts.StatementRenders>();
-        services.AddRemitDashboard();
+        services.AddRemitDashboard(builder.Environment);
 
         var app = builder.Build();
+        app.UseForwardedHeaders();
+        app.UseSecurityHeaders();
+        if (!app.Environment.IsDevelopment()) app.UseHsts();
         app.UseApiPrefix();
         app.UseApiJsonBodies();
         app.UseApiErrors();
@@ -54,6 +61,7 @@ public static class RemitApp
         app.UseApiRateLimits();
         app.UseAuthorization();
 
+        app.MapRemitHealth();
         app.MapOpenApi();
         app.UseSwaggerUI(o =>
         {
@@ -73,25 +81,30 @@ public static class RemitApp
         return app;
     }
 
-    /// <summary>Migrates the schema and, on an empty database, seeds the demo program and prints how to use it.</summary>
+    /// <summary>
+    /// Loads the encryption keys (a missing key stops the start here, not at first use), migrates the schema and, on
+    /// an empty database when asked (by default in Development only), seeds the demo program. Says what it did in a
+    /// few log lines: where the data is and, in Development only, the demo login and token.
+    /// </summary>
     public static async Task PrepareAsync(WebApplication app)
     {
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Remit.Startup");
         await using var scope = app.Services.CreateAsyncScope();
+        // Keys first: a start refused for a missing key has touched nothing.
+        var secrets = scope.ServiceProvider.GetRequiredService<SecretBox>();
         var db = scope.ServiceProvider.GetRequiredService<RemitDb>();
         await Database.MigrateAsync(db);
-        // Loaded now, not on first use: a missing or wrong key should stop the start, and a new dev key is announced here.
-        var secrets = scope.ServiceProvider.GetRequiredService<SecretBox>();
-        if (app.Configuration.GetValue("Remit:Demo:Seed", true))
-        {
-            var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
-            var demo = await Demo.DemoSeed.SeedIfEmptyAsync(db, secrets, clock.GetUtcNow().UtcDateTime);
-            if (demo is not null)
-            {
-                Console.WriteLine("Remit demo program created.");
-                Console.WriteLine($"  Dashboard login: {demo.Email} / {demo.Password}");
-                Console.WriteLine($"  API token:       {demo.Token}");
-                Console.WriteLine("  (shown once; `remit tokens create` makes more)");
-            }
-        }
+        log.LogInformation("Database {Database}: schema up to date", Database.Describe(db));
+        if (!app.Configuration.GetValue("Remit:Demo:Seed", app.Environment.IsDevelopment())) return;
+        var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
+        var demo = await Demo.DemoSeed.SeedIfEmptyAsync(db, secrets, clock.GetUtcNow().UtcDateTime);
+        if (demo is null) return;
+        if (app.Environment.IsDevelopment())
+            log.LogInformation("Demo program {ProgramId} created. Dashboard login: {Email} / {Password}  API token: {Token}  (shown once; `remit tokens create` makes more)",
+                demo.ProgramId, demo.Email, demo.Password, demo.Token);
+        else
+            // A production log is kept and shipped: its password and token are never written; the operator makes their own.
+            log.LogInformation("Demo program {ProgramId} created; its login and token are shown only in Development. Make a user with `remit users create --program {ProgramId} --email EMAIL` (password on stdin) and a token with `remit tokens create --program {ProgramId} --name NAME --scopes SCOPES`",
+                demo.ProgramId, demo.ProgramId, demo.ProgramId);
     }
 }

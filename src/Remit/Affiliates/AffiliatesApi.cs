@@ -106,14 +106,10 @@ public static class AffiliatesApi
 
     public static async Task<Results<Ok<DataEnvelope<AffiliateDto>>, ApiError>> Update(long id, HttpContext http, RemitDb db, TimeProvider clock, CancellationToken ct)
     {
-        var affiliate = await db.Affiliates.SingleOrDefaultAsync(a => a.Id == id, ct);
-        if (affiliate is null) return Problem.NotFound("Affiliate not found.").ToHttp();
         var (body, error) = await Body.ReadAsync<AffiliateBody>(http.Request);
-        if (error is not null) return error.ToHttp();
-        var program = await db.CurrentProgramAsync(ct);
-        if (body is not null && AffiliateActions.Apply(affiliate, body, program, creating: false) is { } invalid) return invalid.ToHttp();
-        db.AuditEvents.Add(http.Actor().Record(program.Id, "affiliate.updated", "affiliate", id, clock.GetUtcNow().UtcDateTime));
-        await db.SaveChangesAsync(ct);
+        if (error is not null) return await error.ToHttpAsync(() => db.Affiliates.AnyAsync(a => a.Id == id, ct), "Affiliate not found.");
+        var outcome = await AffiliateActions.UpdateAsync(db, id, body ?? new AffiliateBody(null, null, null, null, null, null), http.Actor(), clock, ct);
+        if (outcome.Error is not null) return outcome.Error.ToHttp();
         return TypedResults.Ok(new DataEnvelope<AffiliateDto>((await FindAsync(db, id, clock, ct))!));
     }
 }
@@ -132,6 +128,22 @@ public static class AffiliateActions
         db.AuditEvents.Add(actor.Record(program.Id, "affiliate.created", "affiliate", affiliate.Id, affiliate.CreatedAt));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        return Outcome<Affiliate>.Ok(affiliate);
+    }
+
+    /// <summary>
+    /// PATCH semantics: only the given fields change (a <c>status</c> of disabled stops new commissions, payouts and
+    /// requests for the affiliate), validated against the affiliate as it will be; all or nothing, audited.
+    /// </summary>
+    public static async Task<Outcome<Affiliate>> UpdateAsync(RemitDb db, long id, AffiliateBody body, Audit.Actor actor, TimeProvider clock, CancellationToken ct)
+    {
+        var affiliate = await db.Affiliates.SingleOrDefaultAsync(a => a.Id == id, ct);
+        if (affiliate is null) return Problem.NotFound("Affiliate not found.");
+        var program = await db.CurrentProgramAsync(ct);
+        if (Apply(affiliate, body, program, creating: false) is { } invalid) return invalid;
+        db.AuditEvents.Add(actor.Record(program.Id, "affiliate.updated", "affiliate", id, clock.GetUtcNow().UtcDateTime,
+            notes: body.Status is { } status ? $"status: {status}" : null));
+        await db.SaveChangesAsync(ct);
         return Outcome<Affiliate>.Ok(affiliate);
     }
 

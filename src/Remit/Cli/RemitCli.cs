@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Remit.Api;
 using Remit.Data;
 using Remit.Demo;
+using Remit.Hosting;
 using Remit.Programs;
 
 namespace Remit.Cli;
@@ -123,10 +124,13 @@ public static class RemitCli
         // secrets rotate: re-encrypt with the active key, so old keys can leave the configuration
         var secrets = new Command("secrets", "Encrypted secrets (bank accounts, wallets, PayPal client secrets).");
         var rotate = new Command("rotate", "Re-encrypt every secret not under Remit:Encryption:ActiveKeyId; prints the counts.") { json };
-        rotate.SetAction((r, ct) => WithDb(async (db, configuration) =>
+        rotate.SetAction((r, ct) => WithDb(async (db, host) =>
         {
+            var configuration = host.Services.GetRequiredService<IConfiguration>();
             var box = Security.SecretBox.FromConfiguration(configuration,
-                configuration["Remit:Encryption:DevKeyFile"] ?? Security.SecretsSetup.DefaultDevKeyFile, Console.Error.WriteLine);
+                configuration["Remit:Encryption:DevKeyFile"] ?? Security.SecretsSetup.DefaultDevKeyFile,
+                host.Services.GetRequiredService<IHostEnvironment>().IsDevelopment(),
+                file => Console.Error.WriteLine($"remit: generated a development encryption key in {file}"));
             var result = await Security.SecretRotation.RotateAsync(db, box, ct);
             Print(stdout, r.GetValue(json), $"{result.Affiliates}\n{result.Payouts}\n{result.Programs}",
                 new { affiliates = result.Affiliates, payouts = result.Payouts, programs = result.Programs, active_key_id = box.ActiveKeyId });
@@ -143,9 +147,14 @@ public static class RemitCli
     /// <summary>Runs one command against the configured database; a refused input is exit code 2 with the reason.</summary>
     private static Task<int> WithDb(Func<RemitDb, Task> action) => WithDb((db, _) => action(db));
 
-    private static async Task<int> WithDb(Func<RemitDb, IConfiguration, Task> action)
+    private static async Task<int> WithDb(Func<RemitDb, IHost, Task> action)
     {
-        var builder = Host.CreateApplicationBuilder();
+        // The server's appsettings.json and environment, wherever the command is run from.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            ContentRootPath = RemitHost.ContentRoot([]),
+            EnvironmentName = RemitHost.EnvironmentName(),
+        });
         builder.Logging.ClearProviders();
         builder.Services.AddRemitDatabase(builder.Configuration);
         using var host = builder.Build();
@@ -154,13 +163,18 @@ public static class RemitCli
         try
         {
             await Database.MigrateAsync(db);
-            await action(db, host.Services.GetRequiredService<IConfiguration>());
+            await action(db, host);
             return 0;
         }
         catch (ProgramAdmin.AdminException e)
         {
             await Console.Error.WriteLineAsync($"remit: {e.Message}");
             return 2;
+        }
+        catch (SettingException e)
+        {
+            await Console.Error.WriteLineAsync($"remit: {e.Message}");
+            return 1;
         }
     }
 }

@@ -79,15 +79,8 @@ public static class CommissionsApi
 
     public static async Task<Results<Ok<DataEnvelope<CommissionDto>>, ApiError>> Void(long id, HttpContext http, RemitDb db, TimeProvider clock, CancellationToken ct)
     {
-        if (!await db.Commissions.AnyAsync(c => c.Id == id, ct)) return Problem.NotFound("Commission not found.").ToHttp();
-        var now = clock.GetUtcNow().UtcDateTime;
-        // Conditional: a commission already claimed by a payout (or voided) is never voided, even under a race.
-        var voided = await db.Commissions.Where(c => c.Id == id && c.PayoutId == null && c.VoidedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.VoidedAt, now), ct);
-        if (voided == 0) return Problem.InvalidStatus("The commission is already void or is in a payout.").ToHttp();
-        var programId = db.ProgramId;
-        db.AuditEvents.Add(http.Actor().Record(programId, "commission.voided", "commission", id, now, null, CommissionStatus.Void));
-        await db.SaveChangesAsync(ct);
+        var outcome = await CommissionActions.VoidAsync(db, id, http.Actor(), clock, ct);
+        if (outcome.Error is not null) return outcome.Error.ToHttp();
         return TypedResults.Ok(new DataEnvelope<CommissionDto>((await FindAsync(db, id, clock, ct))!));
     }
 }
@@ -133,6 +126,20 @@ public static class CommissionActions
         db.AuditEvents.Add(actor.Record(program.Id, "commission.created", "commission", commission.Id, now));
         await db.SaveChangesAsync(ct);
         return Outcome<Commission>.Ok(commission);
+    }
+
+    /// <summary>Voids a commission that is in no payout; a conflict (INVALID_STATUS) when it is already void or a payout has claimed it.</summary>
+    public static async Task<Outcome<long>> VoidAsync(RemitDb db, long id, Audit.Actor actor, TimeProvider clock, CancellationToken ct)
+    {
+        if (!await db.Commissions.AnyAsync(c => c.Id == id, ct)) return Problem.NotFound("Commission not found.");
+        var now = clock.GetUtcNow().UtcDateTime;
+        // Conditional: a commission already claimed by a payout (or voided) is never voided, even under a race.
+        var voided = await db.Commissions.Where(c => c.Id == id && c.PayoutId == null && c.VoidedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.VoidedAt, now), ct);
+        if (voided == 0) return Problem.InvalidStatus("The commission is already void or is in a payout.");
+        db.AuditEvents.Add(actor.Record(db.ProgramId, "commission.voided", "commission", id, now, null, CommissionStatus.Void));
+        await db.SaveChangesAsync(ct);
+        return Outcome<long>.Ok(id);
     }
 
     private static async Task<Problem?> Duplicate(RemitDb db, string reference, CancellationToken ct)

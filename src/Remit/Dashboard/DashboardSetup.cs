@@ -16,8 +16,14 @@ namespace Remit.Dashboard;
 /// <summary>The merchant dashboard: Razor Pages in this folder, signed in with a cookie, one program per user.</summary>
 public static class DashboardSetup
 {
-    public static IServiceCollection AddRemitDashboard(this IServiceCollection services)
+    public static IServiceCollection AddRemitDashboard(this IServiceCollection services, IHostEnvironment environment)
     {
+        // Outside Development the session cookie is Secure whatever the request's scheme: production is served over
+        // HTTPS (directly or behind a proxy whose X-Forwarded-Proto is believed), and a session never leaves over plain
+        // HTTP. The anti-forgery cookie (no credential: it only pairs with the form's token) follows the request's
+        // scheme, because antiforgery refuses every form over HTTP when it is told Always.
+        var secure = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+        services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         // The API's Bearer scheme stays the default; the dashboard names its cookie scheme on every policy and
         // challenge, so a browser's cookie never authenticates an API call (no CSRF surface there) and the API
         // keeps answering 401/403 in JSON instead of redirecting to a sign-in page.
@@ -26,7 +32,7 @@ public static class DashboardSetup
             o.Cookie.Name = "remit_session";
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Lax;
-            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.Cookie.SecurePolicy = secure;
             o.LoginPath = "/sign-in";
             o.LogoutPath = "/sign-out";
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
@@ -190,7 +196,7 @@ public sealed class ViewersMayPostAttribute : Attribute;
 /// <summary>
 /// Runs before every dashboard page handler: scopes the database to the user's program, loads the program for the
 /// layout, refuses a viewer's state-changing request (403, even when forged with a valid anti-forgery token), and
-/// sets the pages' security headers.
+/// sets the pages' content security policy (the headers every answer carries are in Hosting/SecurityHeaders.cs).
 /// </summary>
 public sealed class DashboardFilter : IAsyncPageFilter
 {
@@ -201,8 +207,6 @@ public sealed class DashboardFilter : IAsyncPageFilter
         var http = context.HttpContext;
         var headers = http.Response.Headers;
         headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
-        headers.XContentTypeOptions = "nosniff";
-        headers["Referrer-Policy"] = "same-origin";
 
         var identity = DashboardAuth.Identity(http);
         if (identity is not null)

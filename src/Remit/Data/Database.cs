@@ -40,6 +40,16 @@ public static class Database
     public static void ConfigurePostgres(DbContextOptionsBuilder o, string connectionString) =>
         o.UseNpgsql(connectionString).UseSnakeCaseNamingConvention();
 
+    /// <summary>Where the data is, for the start-up log: the SQLite file's full path, or PostgreSQL's host and database (never a password).</summary>
+    public static string Describe(RemitDb db)
+    {
+        var connectionString = db.Database.GetConnectionString() ?? "";
+        if (db.Database.IsSqlite())
+            return "SQLite file " + Path.GetFullPath(new SqliteConnectionStringBuilder(connectionString).DataSource);
+        var pg = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        return $"PostgreSQL {pg.Host}:{pg.Port}/{pg.Database}";
+    }
+
     /// <summary>Applies migrations; on SQLite also switches the file to WAL so readers never block the writer.</summary>
     public static async Task MigrateAsync(RemitDb db, CancellationToken ct = default)
     {

@@ -71,8 +71,9 @@ public static class PayoutActions
         $"(at most {Money.Format(Money.MaxPayoutMinor, currency)} {currency}); void commissions so it fits.";
 
     /// <summary>POST /v1/payouts: a manual payout of everything payable now, in its own transaction.</summary>
-    public static async Task<Outcome<Payout>> CreateManualAsync(RemitDb db, long affiliateId, Actor actor, TimeProvider clock, CancellationToken ct)
+    public static async Task<Outcome<Payout>> CreateManualAsync(RemitDb db, long? affiliateId, Actor actor, TimeProvider clock, CancellationToken ct)
     {
+        if (affiliateId is null) return Problem.Invalid("affiliate_id", "affiliate_id is required.");
         var program = await db.CurrentProgramAsync(ct);
         var affiliate = await db.Affiliates.AsNoTracking().SingleOrDefaultAsync(a => a.Id == affiliateId, ct);
         if (affiliate is null) return Problem.NotFound("Affiliate not found.");
@@ -231,6 +232,31 @@ public static class PayoutActions
         else if (ids.Any(id => id <= 0))
             v.Add("ids", "ids must be positive integers.");
         return ids ?? [];
+    }
+
+    /// <summary>
+    /// Completes the given payouts, each with its own reference from <paramref name="references"/> (keyed by payout id,
+    /// as JSON and form fields name them) or else the shared <paramref name="reference"/>. The input is checked as a
+    /// whole first (a reference for a payout not in <paramref name="ids"/> is a mistake, not ignored): invalid, nothing moves.
+    /// </summary>
+    public static async Task<Outcome<BulkResult>> BulkCompleteAsync(RemitDb db, long[]? ids, string? reference, string? notes,
+        IReadOnlyDictionary<string, string>? references, Actor actor, TimeProvider clock, CancellationToken ct)
+    {
+        var v = new Validation();
+        var checkedIds = BulkIds(ids, v);
+        var shared = v.Text(reference, "reference", 255);
+        var cleanNotes = v.Text(notes, "notes", 2000);
+        var perPayout = new Dictionary<long, string>();
+        foreach (var (key, value) in references ?? new Dictionary<string, string>())
+        {
+            if (!long.TryParse(key, out var id) || !checkedIds.Contains(id))
+                v.Add($"references.{key}", $"references.{key} names a payout that is not in ids.");
+            else if (v.Text(value, $"references.{key}", 255) is { } text)
+                perPayout[id] = text;
+        }
+        if (!v.IsValid) return v.ToProblem();
+        return Outcome<BulkResult>.Ok(await BulkTransitionAsync(db, checkedIds, PayoutStatus.Completed,
+            id => new TransitionInput(perPayout.GetValueOrDefault(id, shared!), cleanNotes), actor, clock, ct));
     }
 
     /// <summary>Each id moves on its own, in its own transaction: one refusal never holds back the others.</summary>

@@ -70,8 +70,7 @@ public static class PayoutsApi
     {
         var (body, error) = await Body.ReadAsync<CreatePayoutBody>(http.Request);
         if (error is not null) return error.ToHttp();
-        if (body?.AffiliateId is not { } affiliateId) return Problem.Invalid("affiliate_id", "affiliate_id is required.").ToHttp();
-        var outcome = await PayoutActions.CreateManualAsync(db, affiliateId, http.Actor(), clock, ct);
+        var outcome = await PayoutActions.CreateManualAsync(db, body?.AffiliateId, http.Actor(), clock, ct);
         if (outcome.Error is not null) return outcome.Error.ToHttp();
         var dto = await DetailAsync(db, outcome.Value!.Id, ct);
         return TypedResults.Created($"/v1/payouts/{dto!.Id}", new DataEnvelope<PayoutDto>(dto));
@@ -119,21 +118,9 @@ public static class PayoutsApi
     {
         var (body, error) = await Body.ReadAsync<BulkCompleteBody>(http.Request);
         if (error is not null) return error.ToHttp();
-        var v = new Validation();
-        var ids = PayoutActions.BulkIds(body?.Ids, v);
-        var reference = v.Text(body?.Reference, "reference", 255);
-        var notes = v.Text(body?.Notes, "notes", 2000);
-        var references = new Dictionary<long, string>();
-        foreach (var (key, value) in body?.References ?? [])
-        {
-            if (!long.TryParse(key, out var id) || !ids.Contains(id))
-                v.Add($"references.{key}", $"references.{key} names a payout that is not in ids.");
-            else if (v.Text(value, $"references.{key}", 255) is { } text)
-                references[id] = text;
-        }
-        if (!v.IsValid) return v.ToProblem().ToHttp();
-        return TypedResults.Ok(new DataEnvelope<BulkResult>(await PayoutActions.BulkTransitionAsync(db, ids, PayoutStatus.Completed,
-            id => new TransitionInput(references.GetValueOrDefault(id, reference!), notes), http.Actor(), clock, ct)));
+        var outcome = await PayoutActions.BulkCompleteAsync(db, body?.Ids, body?.Reference, body?.Notes, body?.References, http.Actor(), clock, ct);
+        if (outcome.Error is not null) return outcome.Error.ToHttp();
+        return TypedResults.Ok(new DataEnvelope<BulkResult>(outcome.Value!));
     }
 
     /// <summary>

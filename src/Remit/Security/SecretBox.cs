@@ -68,10 +68,11 @@ public sealed class SecretBox
 
     /// <summary>
     /// The key ring from Remit:Encryption:Keys:{id} (base64 of 32 bytes) and Remit:Encryption:ActiveKeyId. With no
-    /// key configured (a developer's first `dotnet run`), a key is generated once into <paramref name="devKeyFile"/>
-    /// and reused after, so a local database stays readable between runs; production configures its keys.
+    /// key configured and <paramref name="mayGenerate"/> (Development: a developer's first `dotnet run`), a key is
+    /// generated once into <paramref name="devKeyFile"/> and reused after, so a local database stays readable between
+    /// runs; anywhere else a missing key refuses the start, naming the setting.
     /// </summary>
-    public static SecretBox FromConfiguration(IConfiguration configuration, string devKeyFile, Action<string>? announce = null)
+    public static SecretBox FromConfiguration(IConfiguration configuration, string devKeyFile, bool mayGenerate, Action<string>? announce = null)
     {
         var section = configuration.GetSection("Remit:Encryption:Keys");
         var keys = section.GetChildren().ToDictionary(k => k.Key, k => Decode(k.Key, k.Value));
@@ -81,6 +82,11 @@ public sealed class SecretBox
                 : throw new InvalidOperationException("Several encryption keys are configured: Remit:Encryption:ActiveKeyId must say which one encrypts."));
             return new SecretBox(keys, active);
         }
+        if (!mayGenerate)
+            throw new Hosting.SettingException(
+                "No encryption key is configured. Set Remit__Encryption__Keys__<id> to base64 of 32 random bytes " +
+                "(`openssl rand -base64 32`), e.g. Remit__Encryption__Keys__k1 (and Remit__Encryption__ActiveKeyId=k1 once there are several). " +
+                "Only the Development environment generates a key of its own.");
         return FromDevKeyFile(devKeyFile, announce);
     }
 
@@ -96,7 +102,7 @@ public sealed class SecretBox
                 using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
                 JsonSerializer.Serialize(stream, file);
                 if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-                announce?.Invoke($"No Remit:Encryption:Keys configured: generated a local encryption key in {Path.GetFullPath(path)} (keep it; it opens this database's secrets).");
+                announce?.Invoke(Path.GetFullPath(path));
             }
             catch (IOException) when (File.Exists(path))
             {
@@ -127,7 +133,9 @@ public static class SecretsSetup
     /// <summary>Where a development run without configured keys keeps its generated key (gitignored: .remit/).</summary>
     public const string DefaultDevKeyFile = ".remit/encryption-keys.json";
 
-    public static IServiceCollection AddRemitSecrets(this IServiceCollection services, IConfiguration configuration) =>
-        services.AddSingleton(_ => SecretBox.FromConfiguration(configuration,
-            configuration["Remit:Encryption:DevKeyFile"] ?? DefaultDevKeyFile, Console.WriteLine));
+    public static IServiceCollection AddRemitSecrets(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment) =>
+        services.AddSingleton(sp => SecretBox.FromConfiguration(configuration,
+            configuration["Remit:Encryption:DevKeyFile"] ?? DefaultDevKeyFile, environment.IsDevelopment(),
+            file => sp.GetRequiredService<ILogger<SecretBox>>().LogWarning(
+                "No Remit:Encryption:Keys configured: generated a development encryption key in {KeyFile}; keep it with the database, it opens its secrets", file)));
 }

@@ -155,6 +155,47 @@ public sealed partial class DashboardHttpTests
     }
 
     [Fact]
+    public async Task The_new_actions_on_another_programs_affiliate_or_commission_are_a_404_and_change_nothing()
+    {
+        await using var app = await TestApp.StartAsync();
+        var a = await app.NewProgramAsync(name: "Program A");
+        var b = await app.NewProgramAsync(name: "Program B");
+        var affiliateOfA = await a.AffiliateAsync("Ada of A");
+        var commissionOfA = await a.CommissionAsync(affiliateOfA, 80m);
+        var http = Browser(app);
+        await SignInAsync(http, await UserAsync(app, b.ProgramId), Password);
+        var antiforgery = await AntiforgeryAsync(http, "/payouts");
+
+        (string Url, Dictionary<string, string> Fields)[] posts =
+        [
+            ($"/affiliates/{affiliateOfA}?handler=Profile", new() { ["name"] = "Taken", ["email"] = "taken@example.com", ["country"] = "US" }),
+            ($"/affiliates/{affiliateOfA}?handler=Status", new() { ["status"] = "disabled" }),
+            ($"/affiliates/{affiliateOfA}?handler=Payout", new()),
+            ("/commissions?handler=Void", new() { ["id"] = commissionOfA.ToString(System.Globalization.CultureInfo.InvariantCulture) }),
+        ];
+        foreach (var (url, fields) in posts)
+        {
+            fields["__RequestVerificationToken"] = antiforgery;
+            var answer = await http.PostAsync(url, new FormUrlEncodedContent(fields));
+            Assert.True(answer.StatusCode == HttpStatusCode.NotFound, $"{url} answered {(int)answer.StatusCode}");
+        }
+        // Asking on behalf of A's affiliate from B: refused next to the field as if it did not exist.
+        var request = await http.PostAsync("/requests?handler=Create", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["affiliate_id"] = affiliateOfA.ToString(System.Globalization.CultureInfo.InvariantCulture), ["__RequestVerificationToken"] = antiforgery,
+        }));
+        Assert.Equal(HttpStatusCode.NotFound, request.StatusCode);
+        Assert.Contains("Affiliate not found.", await request.Content.ReadAsStringAsync());
+
+        var affiliate = (await a.GetAsync($"/v1/affiliates/{affiliateOfA}"))["data"]!;
+        Assert.Equal("Ada of A", affiliate["name"]!.GetValue<string>());
+        Assert.Equal("active", affiliate["status"]!.GetValue<string>());
+        Assert.Equal("80.00", Api.Raw(affiliate["balance"]));
+        Assert.Equal("approved", (await a.GetAsync($"/v1/commissions/{commissionOfA}"))["data"]!["status"]!.GetValue<string>());
+        Assert.Equal(0, (await a.GetAsync("/v1/payouts/requests"))["meta"]!["total"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task A_session_ends_when_its_users_role_changes()
     {
         await using var app = await TestApp.StartAsync();

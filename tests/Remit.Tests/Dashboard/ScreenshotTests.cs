@@ -5,7 +5,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Remit.Tests.Dashboard;
 
 /// <summary>
-/// The payouts page, a payout's page and the settings at a laptop's and a phone's width, written to
+/// Every screen (payouts, a payout, settings, batches, affiliates, an affiliate, commissions, requests) at a laptop's and a phone's width, written to
 /// test-output/screenshots/ for a person to look at; and at both widths nothing is wider than the screen.
 /// </summary>
 public sealed class ScreenshotTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
@@ -22,7 +22,8 @@ public sealed class ScreenshotTests(BrowserFixture browser) : IClassFixture<Brow
         var batch = await Remit.Tests.Infrastructure.Api.ExpectAsync(await site.Api.PostAsJsonAsync("/v1/payout-batches", new { method = "bank", payout_ids = new[] { 43 } }), 201);
         var batchId = batch["data"]!["id"]!.GetValue<long>();
         foreach (var (path, file) in new[] { ("/payouts", "payouts"), ("/payouts/42", "payout"), ("/settings", "settings"),
-            ($"/batches/{batchId}", "batch"), ("/batches", "batches"), ("/affiliates/8", "affiliate") })
+            ($"/batches/{batchId}", "batch"), ("/batches", "batches"), ("/affiliates/8", "affiliate"), ("/affiliates", "affiliates"),
+            ("/commissions", "commissions"), ("/requests", "requests"), ("/payouts?completed_from=2026-03-01&status=completed", "payouts-completed") })
         {
             await page.GotoAsync(path);
             await Expect(page.Locator("h1")).ToBeVisibleAsync();

@@ -139,8 +139,8 @@ public sealed class EncryptionTests
         {
             var empty = new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build();
             var said = new List<string>();
-            var first = SecretBox.FromConfiguration(empty, file, said.Add);
-            var second = SecretBox.FromConfiguration(empty, file, said.Add);
+            var first = SecretBox.FromConfiguration(empty, file, mayGenerate: true, said.Add);
+            var second = SecretBox.FromConfiguration(empty, file, mayGenerate: true, said.Add);
             Assert.Equal(Account, second.Decrypt(first.Encrypt(Account)));
             Assert.Single(said);
             Assert.Contains(file, said[0]);

@@ -1,20 +1,12 @@
 namespace Remit.Tests.Payments;
 
-/// <summary>Finds shared/golden: beside the repo in CI (&lt;clone&gt;/../shared) and on developer machines.</summary>
+/// <summary>Reference files kept in the repository (tests/Remit.Tests/Golden, copied next to the test assembly).</summary>
 internal static class GoldenFiles
 {
     public static string PathOf(string relative)
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var golden = Path.Combine(dir.FullName, "shared", "golden");
-            if (Directory.Exists(golden))
-            {
-                return Path.Combine(golden, relative);
-            }
-        }
-
-        throw new DirectoryNotFoundException(
-            $"No shared/golden folder in any parent of {AppContext.BaseDirectory}; it is expected beside the repository.");
+        var path = Path.Combine(AppContext.BaseDirectory, "Golden", relative);
+        return File.Exists(path) ? path
+            : throw new FileNotFoundException($"Golden file {relative} is missing: it belongs in tests/Remit.Tests/Golden/ (see its README).", path);
     }
 }

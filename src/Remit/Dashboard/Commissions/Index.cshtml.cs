@@ -9,18 +9,14 @@ using Remit.Data;
 
 namespace Remit.Dashboard.Commissions;
 
-/// <summary>Commissions with their derived status, filtered by affiliate or status, and a form to record one.</summary>
+/// <summary>Commissions with their derived status, filtered by affiliate or status, a form to record one, and voiding one.</summary>
 public sealed class IndexModel(RemitDb db, TimeProvider clock) : DashboardPage
 {
-    // The form's affiliate list; a program with more affiliates picks one from the affiliates page instead.
-    private const int AffiliateChoices = 500;
-
     public sealed record Row(CommissionDto Commission, string AffiliateName);
-    public sealed record Choice(long Id, string Name, string Email);
     public sealed record AddForm(long? AffiliateId, string? Amount, string? Description, string? Reference, string? EarnedOn);
 
     public ListEnvelope<Row> Table { get; private set; } = null!;
-    public IReadOnlyList<Choice> Affiliates { get; private set; } = [];
+    public IReadOnlyList<AffiliateChoice> Affiliates { get; private set; } = [];
     public long? AffiliateFilter { get; private set; }
     public string? StatusFilter { get; private set; }
     public AddForm Form { get; private set; } = new(null, null, null, null, null);
@@ -63,6 +59,16 @@ public sealed class IndexModel(RemitDb db, TimeProvider clock) : DashboardPage
         return Page();
     }
 
+    /// <summary>Voids a commission in no payout, as POST /v1/commissions/{id}/void does.</summary>
+    public async Task<IActionResult> OnPostVoidAsync(long id, string? returnUrl, CancellationToken ct)
+    {
+        var outcome = await CommissionActions.VoidAsync(db, id, Actor, clock, ct);
+        if (outcome.Error is { Kind: ProblemKind.NotFound }) return NotFound();
+        if (outcome.Error is { } error) FlashError = $"Commission #{id} was not voided: {error.Line()}";
+        else Flash = $"Commission #{id} is void: it will not be paid.";
+        return BackTo(returnUrl, "/commissions");
+    }
+
     private async Task LoadAsync(long? affiliateId, string? status, CancellationToken ct)
     {
         var v = new Validation();
@@ -76,11 +82,6 @@ public sealed class IndexModel(RemitDb db, TimeProvider clock) : DashboardPage
         var rows = commissions.OrderByDescending(c => c.EarnedAt).ThenByDescending(c => c.Id)
             .Select(c => new { Row = new CommissionRow(c, c.Payout != null ? c.Payout.Status : null), c.Affiliate!.Name });
         Table = await paging.ApplyAsync(rows, r => new Row(r.Row.ToDto(cutoff), r.Name), HttpContext, ct);
-        Affiliates = await db.Affiliates.AsNoTracking().Where(a => a.Status == AffiliateStatus.Active || a.Id == affiliateId)
-            .OrderBy(a => a.Name).ThenBy(a => a.Id).Take(AffiliateChoices)
-            .Select(a => new Choice(a.Id, a.Name, a.Email)).ToListAsync(ct);
-        if (Form.AffiliateId is { } chosen && Affiliates.All(a => a.Id != chosen)
-            && await db.Affiliates.AsNoTracking().Where(a => a.Id == chosen).Select(a => new Choice(a.Id, a.Name, a.Email)).SingleOrDefaultAsync(ct) is { } extra)
-            Affiliates = [extra, .. Affiliates];
+        Affiliates = await AffiliateChoice.ListAsync(db, Form.AffiliateId ?? affiliateId, ct);
     }
 }

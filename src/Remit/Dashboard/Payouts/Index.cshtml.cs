@@ -30,7 +30,15 @@ public sealed class IndexModel(RemitDb db, TimeProvider clock) : DashboardPage
     /// <summary>The status tab that is open: one status, or null for all.</summary>
     public string? Tab => Query.Statuses is [var one] ? one : null;
 
-    public async Task OnGetAsync(CancellationToken ct)
+    /// <summary>What a refused bulk completion had typed, shown again: the rows checked and their own references.</summary>
+    public IReadOnlySet<long> Checked { get; private set; } = new HashSet<long>();
+    public IReadOnlyDictionary<string, string> References { get; private set; } = new Dictionary<string, string>();
+    public string? BulkReference { get; private set; }
+    public string? BulkNotes { get; private set; }
+
+    public Task OnGetAsync(CancellationToken ct) => LoadAsync(ct);
+
+    private async Task LoadAsync(CancellationToken ct)
     {
         var v = new Validation();
         var paging = Paging.Parse(Request, v);
@@ -43,7 +51,13 @@ public sealed class IndexModel(RemitDb db, TimeProvider clock) : DashboardPage
     }
 
     /// <summary>The checked rows, each moved on its own through the lifecycle; the answer lists every row's result.</summary>
-    public async Task<IActionResult> OnPostBulkAsync(long[] ids, string? to, string? reference, string? notes, string? returnUrl, CancellationToken ct)
+    /// <remarks>
+    /// Completing takes each row's own reference (<c>references[id]</c>, blank for none) or the shared one, through
+    /// POST /v1/payouts/bulk-complete's <see cref="PayoutActions.BulkCompleteAsync"/>; a refused input (a reference for an
+    /// unchecked row, one too long) shows the list again with each problem next to its field, and nothing moves.
+    /// </remarks>
+    public async Task<IActionResult> OnPostBulkAsync(long[] ids, string? to, string? reference, string? notes, Dictionary<string, string>? references,
+        string? returnUrl, CancellationToken ct)
     {
         if (to is not (PayoutStatus.Processing or PayoutStatus.Completed)) return BadRequest();
         var v = new Validation();
@@ -53,11 +67,43 @@ public sealed class IndexModel(RemitDb db, TimeProvider clock) : DashboardPage
             FlashError = "Select at least one payout first.";
             return BackTo(returnUrl, "/payouts");
         }
-        var input = new TransitionInput(to == PayoutStatus.Completed ? reference : null, notes);
-        var result = await PayoutActions.BulkTransitionAsync(db, ids, to, _ => input, Actor, clock, ct);
+        BulkResult result;
+        if (to == PayoutStatus.Completed)
+        {
+            var given = (references ?? []).Where(r => !string.IsNullOrWhiteSpace(r.Value)).ToDictionary(r => r.Key, r => r.Value);
+            var outcome = await PayoutActions.BulkCompleteAsync(db, ids, reference, notes, given, Actor, clock, ct);
+            if (outcome.Error is { } error)
+            {
+                // Shown as the list it was posted from: its filters, sort and page come from the form's return address.
+                Request.QueryString = ListQuery(returnUrl);
+                Checked = ids.ToHashSet();
+                References = given;
+                BulkReference = reference;
+                BulkNotes = notes;
+                Errors = error.FieldErrors("reference");
+                Response.StatusCode = error.Status();
+                await LoadAsync(ct);
+                return Page();
+            }
+            result = outcome.Value!;
+        }
+        else
+        {
+            var input = new TransitionInput(null, notes);
+            result = await PayoutActions.BulkTransitionAsync(db, ids, to, _ => input, Actor, clock, ct);
+        }
         BulkJson = JsonSerializer.Serialize(result);
         Flash = $"Marked {result.Succeeded.Count} of {ids.Length} payouts {to}.";
         return BackTo(returnUrl, "/payouts");
+    }
+
+    /// <summary>The query of a /payouts address the form came from; anything else is the unfiltered list.</summary>
+    private QueryString ListQuery(string? returnUrl)
+    {
+        if (string.IsNullOrEmpty(returnUrl) || !Url.IsLocalUrl(returnUrl)) return QueryString.Empty;
+        var question = returnUrl.IndexOf('?', StringComparison.Ordinal);
+        var path = question < 0 ? returnUrl : returnUrl[..question];
+        return path == "/payouts" && question >= 0 ? new QueryString(returnUrl[question..]) : QueryString.Empty;
     }
 
     /// <summary>A link to this list with one query parameter changed (tabs, paging), the others kept.</summary>

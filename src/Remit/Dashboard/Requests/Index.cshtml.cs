@@ -6,16 +6,45 @@ using Remit.Requests;
 
 namespace Remit.Dashboard.Requests;
 
-/// <summary>Affiliates' payout requests, pending first; approve (makes a payout) or reject with a reason.</summary>
+/// <summary>Affiliates' payout requests, pending first; approve (makes a payout) or reject with a reason; ask on an affiliate's behalf.</summary>
 public sealed class IndexModel(RemitDb db, TimeProvider clock) : DashboardPage
 {
     public ListEnvelope<RequestDto> Table { get; private set; } = null!;
 
-    public async Task OnGetAsync(CancellationToken ct)
+    public IReadOnlyList<AffiliateChoice> Affiliates { get; private set; } = [];
+    public long? ChosenAffiliate { get; private set; }
+    public string? Note { get; private set; }
+
+    public async Task OnGetAsync([FromQuery(Name = "affiliate_id")] long? affiliateId, CancellationToken ct)
+    {
+        ChosenAffiliate = affiliateId;
+        await LoadAsync(ct);
+    }
+
+    /// <summary>A payout request on an affiliate's behalf, through POST /v1/payouts/requests's RequestActions.CreateAsync.</summary>
+    public async Task<IActionResult> OnPostCreateAsync([FromForm(Name = "affiliate_id")] long? affiliateId, string? note, CancellationToken ct)
+    {
+        var outcome = await RequestActions.CreateAsync(db, affiliateId, note, Actor, clock, ct);
+        if (outcome.Error is { } error)
+        {
+            ChosenAffiliate = affiliateId;
+            Note = note;
+            Errors = error.FieldErrors("affiliate_id");
+            Response.StatusCode = error.Status();
+            await LoadAsync(ct);
+            return Page();
+        }
+        var request = outcome.Value!;
+        Flash = $"Request #{request.Id} created for {Display.Money(request.AmountMinor, request.Currency)}: approve it to make the payout.";
+        return LocalRedirect("/requests");
+    }
+
+    private async Task LoadAsync(CancellationToken ct)
     {
         var paging = Paging.Parse(Request, new Validation());
         var rows = RequestsApi.Rows(RequestsApi.PendingFirst(db.PayoutRequests.AsNoTracking()));
         Table = await paging.ApplyAsync(rows, r => r.ToDto(), HttpContext, ct);
+        if (CanAct) Affiliates = await AffiliateChoice.ListAsync(db, ChosenAffiliate, ct);
     }
 
     public async Task<IActionResult> OnPostApproveAsync(long id, string? returnUrl, CancellationToken ct)
