@@ -45,6 +45,7 @@ public static class RemitApp
         services.Configure<PayPalOptions>(builder.Configuration.GetSection("Remit:PayPal"));
         services.AddHttpClient<Remit.Payments.PayPal.PayPalClient>().AddPayPalResilience();
         services.AddScoped<PayPalPayouts>();
+        services.AddSingleton<Payouts.StatementRenders>();
         services.AddRemitDashboard(builder.Configuration, builder.Environment);
 
         var app = builder.Build();

@@ -22,8 +22,8 @@ public sealed record CryptoDetailsDto(string? Network, string? AddressLast4);
 
 public sealed record AffiliateBody(string? Name, string? Email, string? Country, string? PayoutMethod, string? PaypalEmail, string? Status);
 
-/// <summary>An affiliate with its balances summed by the database.</summary>
-public sealed record AffiliateRow(Affiliate Affiliate, long Payable, long OnHold)
+/// <summary>An affiliate with its balances summed by the database, in minor units (decimals: no row count overflows them).</summary>
+public sealed record AffiliateRow(Affiliate Affiliate, decimal Payable, decimal OnHold)
 {
     public AffiliateDto ToDto(string currency)
     {
@@ -70,8 +70,8 @@ public static class AffiliatesApi
         var payable = db.Commissions.Where(CommissionStatus.IsPayable(cutoff));
         var onHold = db.Commissions.Where(CommissionStatus.IsOnHold(cutoff));
         return affiliates.Select(a => new AffiliateRow(a,
-            payable.Where(c => c.AffiliateId == a.Id).Sum(c => c.AmountMinor),
-            onHold.Where(c => c.AffiliateId == a.Id).Sum(c => c.AmountMinor)));
+            payable.Where(c => c.AffiliateId == a.Id).Sum(c => (decimal)c.AmountMinor),
+            onHold.Where(c => c.AffiliateId == a.Id).Sum(c => (decimal)c.AmountMinor)));
     }
 
     public static async Task<Results<Ok<ListEnvelope<AffiliateDto>>, ApiError>> List(HttpContext http, RemitDb db, TimeProvider clock, CancellationToken ct)

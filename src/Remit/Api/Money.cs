@@ -22,6 +22,20 @@ public static class Money
         "BHD", "KWD", "OMR", "JOD", "TND",
     };
 
+    /// <summary>
+    /// The most one commission may be, in minor units: 999,999,999.99 in a two-decimal currency (99,999,999,999 JPY,
+    /// 99,999,999.999 KWD). Larger amounts are refused with a 422 that names this maximum.
+    /// </summary>
+    public const long MaxCommissionMinor = 99_999_999_999;
+
+    /// <summary>
+    /// The most one payout may be, in minor units: 99,999,999,999.99 in a two-decimal currency. A payout is the sum of
+    /// its commissions, so an affiliate owed more cannot be paid in one (422) until the merchant voids some. A batch
+    /// (at most 5,000 payouts) stays far inside a long; every other sum — balances, stats, months — is taken by the
+    /// database as a decimal (numeric), which no number of rows can overflow.
+    /// </summary>
+    public const long MaxPayoutMinor = 9_999_999_999_999;
+
     public static bool IsSupported(string currency) => Known.Contains(currency);
 
     public static int Exponent(string currency) => Exponents.GetValueOrDefault(currency, 2);
@@ -34,6 +48,14 @@ public static class Money
         var magnitude = (ulong)(negative ? -minor : minor);
         return new decimal((int)(magnitude & 0xFFFFFFFF), (int)(magnitude >> 32), 0, negative, scale);
     }
+
+    /// <summary>A sum of minor units (a decimal: sums of many rows may pass a long) as the currency's amount, e.g. 1250.00.</summary>
+    // Truncate first: a database's decimal sum may carry a scale of its own (SQLite's gives "1500.0"), and the
+    // currency's scale must be the only one.
+    public static decimal ToDecimal(decimal minor, string currency) => decimal.Truncate(minor) * Exponent(currency) switch
+    {
+        0 => 1m, 2 => 0.01m, 3 => 0.001m, var e => throw new ArgumentOutOfRangeException(nameof(currency), e, null),
+    };
 
     /// <summary>False when the amount has more decimals than the currency allows (12.345 USD).</summary>
     public static bool TryToMinor(decimal amount, string currency, out long minor)

@@ -55,8 +55,9 @@ public static class QueryParams
     {
         var raw = Text(request, name);
         if (raw is null) return null;
-        if (DateOnly.TryParseExact(raw, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)) return date;
-        v.Add(name, $"{name} must be a date as YYYY-MM-DD.");
+        if (DateOnly.TryParseExact(raw, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+            && Programs.ZoneCalendar.IsSupported(date)) return date;
+        v.Add(name, $"{name} must be a date as YYYY-MM-DD, years {Programs.ZoneCalendar.MinYear}–{Programs.ZoneCalendar.MaxYear}.");
         return null;
     }
 }

@@ -110,7 +110,9 @@ public static class CommissionActions
         var v = new Validation();
         v.Require(body.AffiliateId is not null, "affiliate_id", "affiliate_id is required.");
         if (affiliate is { Status: not AffiliateStatus.Active }) v.Add("affiliate_id", "The affiliate is disabled.");
-        var amount = v.Amount(body.Amount, program.Currency, "amount", required: true);
+        var max = Money.ToDecimal(Money.MaxCommissionMinor, program.Currency);
+        var amount = body.Amount > max ? null : v.Amount(body.Amount, program.Currency, "amount", required: true);
+        if (body.Amount > max) v.Add("amount", $"amount must be at most {Money.Format(max, program.Currency)} {program.Currency}.");
         var description = v.Text(body.Description, "description", 500);
         var reference = v.Text(body.Reference, "reference", 255);
         var earnedAt = body.EarnedAt?.ToUniversalTime() ?? now;

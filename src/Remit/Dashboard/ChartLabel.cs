@@ -5,7 +5,7 @@ namespace Remit.Dashboard;
 /// <summary>Short amounts for the chart's bars ("3.4k"); the exact amounts are in each bar's title and the table.</summary>
 public static class ChartLabel
 {
-    public static string Compact(long minor, string currency)
+    public static string Compact(decimal minor, string currency)
     {
         var amount = Api.Money.ToDecimal(minor, currency);
         return amount switch

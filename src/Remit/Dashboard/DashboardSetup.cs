@@ -96,9 +96,9 @@ public static class DashboardSetup
     }
 
     /// <summary>The statement PDF of GET /v1/payouts/{id}/statement; another program's payout is an HTML 404.</summary>
-    public static async Task<IResult> Statement(long id, RemitDb db, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> Statement(long id, RemitDb db, StatementRenders renders, TimeProvider clock, CancellationToken ct)
     {
-        var answer = (await PayoutsApi.Statement(id, db, clock, ct)).Result;
+        var answer = (await PayoutsApi.Statement(id, db, renders, clock, ct)).Result;
         return answer is ApiError ? Results.NotFound() : answer;
     }
 }

@@ -72,7 +72,7 @@ public static class DemoSeed
         db.Affiliates.AddRange(affiliates);
         await db.SaveChangesAsync(ct);
 
-        var monthStart = TimeZones.StartOfDayUtc(new DateOnly(now.Year, now.Month, 1), program.TimeZoneInfo);
+        var monthStart = ZoneCalendar.StartOfDayUtc(ZoneCalendar.MonthOf(now, ZoneCalendar.Zone(program)), ZoneCalendar.Zone(program));
         var sinceMonthStart = now - monthStart;
         var seq = 0;
 

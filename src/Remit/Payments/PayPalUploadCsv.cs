@@ -50,8 +50,10 @@ public static class PayPalUploadCsv
 
         var rows = items.Select(item => ToRow(item, currency, currencyDecimals)).ToList();
 
-        // CsvHelper's RFC 4180 mode quotes only the cells that need it (comma, quote, line break) and ends rows with CRLF.
-        using var csv = CsvWriter.Create(writer, new CsvWriterOptions { HasHeader = false }, leaveOpen: true);
+        // CsvHelper's RFC 4180 mode quotes only the cells that need it (comma, quote, line break), ends rows with CRLF
+        // and guards formulas: an email such as =1+1@example.com is written '=1+1@example.com (PayPal then refuses
+        // that one row; the merchant's spreadsheet never runs it).
+        using var csv = CsvWriter.Create(writer, Api.CsvFiles.Options, leaveOpen: true);
         foreach (var cells in rows)
         {
             csv.WriteRecord(cells);

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text;
+using CsvHelper;
 
 namespace Remit.Payments;
 
@@ -18,17 +18,20 @@ public static class UsdcTransferCsv
     public static byte[] Write(IReadOnlyList<UsdcTransfer> transfers)
     {
         ArgumentNullException.ThrowIfNull(transfers);
-        var text = new StringBuilder("network,address,amount,payout_id\r\n");
         foreach (var t in transfers)
         {
-            // Addresses and networks were validated when set; a comma or quote here would be a bug, not data to escape.
+            // Addresses and networks were validated when set; anything else here is a bug, not data to write.
             if (!CryptoAddress.IsValidAddress(t.Network, t.Address))
                 throw new ArgumentException($"Payout {t.PayoutId} has no valid {t.Network} address.", nameof(transfers));
             if (t.AmountCents <= 0) throw new ArgumentException($"Payout {t.PayoutId} must have a positive amount.", nameof(transfers));
-            text.Append(t.Network).Append(',').Append(t.Address).Append(',').Append(Amount(t.AmountCents)).Append(',')
-                .Append(t.PayoutId).Append("\r\n");
         }
-        return Encoding.ASCII.GetBytes(text.ToString());
+        using var bytes = new MemoryStream();
+        using (var csv = CsvWriter.Create(bytes, Api.CsvFiles.Options, leaveOpen: true))
+        {
+            csv.WriteRecord(["network", "address", "amount", "payout_id"]);
+            foreach (var t in transfers) csv.WriteRecord([t.Network, t.Address, Amount(t.AmountCents), t.PayoutId]);
+        }
+        return bytes.ToArray();
     }
 
     /// <summary>Cents as USDC with six decimals: 1250 → "12.500000".</summary>

@@ -1,12 +1,13 @@
 using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
-using Remit.Api;
 using Remit.Data;
+using Remit.Programs;
 
 namespace Remit.Payouts;
 
-/// <summary>One calendar month of the program's time zone and what was paid out in it.</summary>
-public sealed record MonthPaid(DateOnly Month, long AmountMinor);
+/// <summary>One calendar month of the program's time zone and what was paid out in it, in minor units.</summary>
+/// <param name="AmountMinor">A decimal: a month of payouts may sum past a long.</param>
+public sealed record MonthPaid(DateOnly Month, decimal AmountMinor);
 
 /// <summary>
 /// Amounts of completed payouts per calendar month, the current month and the eleven before it, in the program's
@@ -21,16 +22,15 @@ public static class PaidByMonthQuery
     public static async Task<IReadOnlyList<MonthPaid>> ComputeAsync(RemitDb db, TimeProvider clock, CancellationToken ct)
     {
         var program = await db.CurrentProgramAsync(ct);
-        var zone = program.TimeZoneInfo;
-        var localNow = TimeZoneInfo.ConvertTimeFromUtc(clock.GetUtcNow().UtcDateTime, zone);
-        var thisMonth = new DateOnly(localNow.Year, localNow.Month, 1);
+        var zone = ZoneCalendar.Zone(program);
+        var thisMonth = ZoneCalendar.MonthOf(clock.GetUtcNow().UtcDateTime, zone);
         var months = Enumerable.Range(0, Months).Select(i => thisMonth.AddMonths(i - Months + 1)).ToArray();
-        var bounds = months.Append(thisMonth.AddMonths(1)).Select(m => (DateTime?)TimeZones.StartOfDayUtc(m, zone)).ToArray();
+        var bounds = months.Append(thisMonth.AddMonths(1)).Select(m => (DateTime?)ZoneCalendar.StartOfDayUtc(m, zone)).ToArray();
 
         var sums = await db.Payouts
             .Where(p => p.Status == PayoutStatus.Completed && p.CompletedAt >= bounds[0] && p.CompletedAt < bounds[Months])
             .GroupBy(MonthIndex(bounds))
-            .Select(g => new { Index = g.Key, Sum = g.Sum(p => p.AmountMinor) })
+            .Select(g => new { Index = g.Key, Sum = g.Sum(p => (decimal)p.AmountMinor) })
             .ToListAsync(ct);
         return months.Select((m, i) => new MonthPaid(m, sums.Where(s => s.Index == i).Sum(s => s.Sum))).ToList();
     }

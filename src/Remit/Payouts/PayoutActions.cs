@@ -24,9 +24,10 @@ public static class PayoutActions
     /// <summary>
     /// Makes a pending payout of ALL the affiliate's payable commissions. Must run inside the caller's transaction:
     /// the claim is one conditional UPDATE (only commissions still free), so two racing creations cannot both take a
-    /// commission. Returns null when there was nothing payable; the caller then rolls back.
+    /// commission. No payout (null) when nothing was payable, or when what was payable (<c>Payable</c>, minor units)
+    /// is more than <see cref="Money.MaxPayoutMinor"/>; the caller then rolls back.
     /// </summary>
-    public static async Task<Payout?> CreateAsync(RemitDb db, AffiliateProgram program, Affiliate affiliate, string source,
+    public static async Task<(Payout? Payout, decimal Payable)> CreateAsync(RemitDb db, AffiliateProgram program, Affiliate affiliate, string source,
         long? requestId, Actor actor, DateTime now, CancellationToken ct)
     {
         var payout = new Payout
@@ -42,27 +43,33 @@ public static class PayoutActions
         var cutoff = CommissionStatus.PayableCutoff(now, program.HoldDays);
         var claimed = await db.Commissions.Where(c => c.AffiliateId == affiliate.Id).Where(CommissionStatus.IsPayable(cutoff))
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.PayoutId, payout.Id), ct);
-        if (claimed == 0) return null;
+        if (claimed == 0) return (null, 0);
 
-        // Amount = sum of its commissions, always: summed by the database over exactly the rows just claimed.
+        // Amount = sum of its commissions, always: summed by the database over exactly the rows just claimed, as a
+        // decimal so that rows from before the caps (or any number of them) cannot overflow the sum.
         var totals = await db.Commissions.Where(c => c.PayoutId == payout.Id)
             .GroupBy(c => c.PayoutId)
-            .Select(g => new { Sum = g.Sum(c => c.AmountMinor), From = g.Min(c => c.EarnedAt), To = g.Max(c => c.EarnedAt) })
+            .Select(g => new { Sum = g.Sum(c => (decimal)c.AmountMinor), From = g.Min(c => c.EarnedAt), To = g.Max(c => c.EarnedAt) })
             .SingleAsync(ct);
-        if (totals.Sum <= 0) return null;
+        if (totals.Sum <= 0 || totals.Sum > Money.MaxPayoutMinor) return (null, totals.Sum);
 
         // The link rows keep the payout's make-up after a failure releases the commissions.
         await db.Database.ExecuteSqlInterpolatedAsync(
             $"INSERT INTO payout_commissions (program_id, payout_id, commission_id) SELECT program_id, payout_id, id FROM commissions WHERE program_id = {program.Id} AND payout_id = {payout.Id}", ct);
 
-        payout.AmountMinor = totals.Sum;
+        payout.AmountMinor = (long)totals.Sum;
         payout.PeriodStart = totals.From;
         payout.PeriodEnd = totals.To;
         db.AuditEvents.Add(actor.Record(program.Id, "payout.created", "payout", payout.Id, now, null, PayoutStatus.Pending,
             source == PayoutSource.Manual ? null : $"source: {source}"));
         await db.SaveChangesAsync(ct);
-        return payout;
+        return (payout, totals.Sum);
     }
+
+    /// <summary>The refusal for a payable balance over the maximum payout.</summary>
+    public static string TooLarge(decimal payableMinor, string currency) =>
+        $"The payable balance ({Money.Format(Money.ToDecimal(payableMinor, currency), currency)} {currency}) is more than one payout may be " +
+        $"(at most {Money.Format(Money.MaxPayoutMinor, currency)} {currency}); void commissions so it fits.";
 
     /// <summary>POST /v1/payouts: a manual payout of everything payable now, in its own transaction.</summary>
     public static async Task<Outcome<Payout>> CreateManualAsync(RemitDb db, long? affiliateId, Actor actor, TimeProvider clock, CancellationToken ct)
@@ -74,8 +81,9 @@ public static class PayoutActions
         if (MethodProblem(program, affiliate) is { } problem) return problem;
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var payout = await CreateAsync(db, program, affiliate, PayoutSource.Manual, null, actor, clock.GetUtcNow().UtcDateTime, ct);
-        if (payout is null) return Problem.Invalid("affiliate_id", "The affiliate has no payable commissions.");
+        var (payout, payable) = await CreateAsync(db, program, affiliate, PayoutSource.Manual, null, actor, clock.GetUtcNow().UtcDateTime, ct);
+        if (payout is null)
+            return Problem.Invalid("affiliate_id", payable > 0 ? TooLarge(payable, program.Currency) : "The affiliate has no payable commissions.");
         await tx.CommitAsync(ct);
         PayoutLog.For(db).Created(payout, actor);
         return Outcome<Payout>.Ok(payout);

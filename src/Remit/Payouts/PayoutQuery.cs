@@ -45,12 +45,12 @@ public sealed record PayoutQuery(
 
     public IQueryable<Payout> Apply(IQueryable<Payout> payouts, AffiliateProgram program)
     {
-        var zone = program.TimeZoneInfo;
+        var zone = ZoneCalendar.Zone(program);
         if (Statuses is { } statuses) payouts = payouts.Where(p => statuses.Contains(p.Status));
         if (AffiliateId is { } affiliateId) payouts = payouts.Where(p => p.AffiliateId == affiliateId);
         if (Methods is { } methods) payouts = payouts.Where(p => p.Method != null && methods.Contains(p.Method));
-        var (createdFrom, createdTo) = Range(CreatedFrom, CreatedTo, zone);
-        var (completedFrom, completedTo) = Range(CompletedFrom, CompletedTo, zone);
+        var (createdFrom, createdTo) = ZoneCalendar.Range(CreatedFrom, CreatedTo, zone);
+        var (completedFrom, completedTo) = ZoneCalendar.Range(CompletedFrom, CompletedTo, zone);
         if (createdFrom is { } cf) payouts = payouts.Where(p => p.CreatedAt >= cf);
         if (createdTo is { } ct) payouts = payouts.Where(p => p.CreatedAt < ct);
         if (completedFrom is { } df) payouts = payouts.Where(p => p.CompletedAt >= df);
@@ -69,10 +69,6 @@ public sealed record PayoutQuery(
             _ => descending ? payouts.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id) : payouts.OrderBy(p => p.CreatedAt).ThenBy(p => p.Id),
         };
     }
-
-    /// <summary>Inclusive local calendar days as a half-open UTC range: [start of from, start of the day after to).</summary>
-    private static (DateTime? From, DateTime? To) Range(DateOnly? from, DateOnly? to, TimeZoneInfo zone) =>
-        (from is { } f ? TimeZones.StartOfDayUtc(f, zone) : null, to is { } t ? TimeZones.StartOfDayUtc(t.AddDays(1), zone) : null);
 
     public static string EscapeLike(string text) => text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Remit.Api;
 using Remit.Data;
+using Remit.Programs;
 using Remit.Requests;
 
 namespace Remit.Payouts;
@@ -11,22 +12,22 @@ public static class PayoutStatsQuery
     public static async Task<PayoutStats> ComputeAsync(RemitDb db, TimeProvider clock, CancellationToken ct)
     {
         var program = await db.CurrentProgramAsync(ct);
-        var zone = program.TimeZoneInfo;
-        var localNow = TimeZoneInfo.ConvertTimeFromUtc(clock.GetUtcNow().UtcDateTime, zone);
-        var monthStart = TimeZones.StartOfDayUtc(new DateOnly(localNow.Year, localNow.Month, 1), zone);
-        var nextMonth = TimeZones.StartOfDayUtc(new DateOnly(localNow.Year, localNow.Month, 1).AddMonths(1), zone);
+        var zone = ZoneCalendar.Zone(program);
+        var thisMonth = ZoneCalendar.MonthOf(clock.GetUtcNow().UtcDateTime, zone);
+        var monthStart = ZoneCalendar.StartOfDayUtc(thisMonth, zone);
+        var nextMonth = ZoneCalendar.StartOfDayUtc(thisMonth.AddMonths(1), zone);
 
         var byStatus = await db.Payouts.GroupBy(p => p.Status)
-            .Select(g => new { Status = g.Key, Count = g.Count(), Sum = g.Sum(p => p.AmountMinor) })
+            .Select(g => new { Status = g.Key, Count = g.Count(), Sum = g.Sum(p => (decimal)p.AmountMinor) })
             .ToListAsync(ct);
         var pendingAffiliates = await db.Payouts.Where(p => p.Status == PayoutStatus.Pending)
             .Select(p => p.AffiliateId).Distinct().CountAsync(ct);
         var completedThisMonth = await db.Payouts
             .Where(p => p.Status == PayoutStatus.Completed && p.CompletedAt >= monthStart && p.CompletedAt < nextMonth)
-            .SumAsync(p => p.AmountMinor, ct);
+            .SumAsync(p => (decimal)p.AmountMinor, ct);
         var pendingRequests = await db.PayoutRequests.CountAsync(r => r.Status == RequestStatus.Pending, ct);
 
-        long Sum(string status) => byStatus.Where(s => s.Status == status).Sum(s => s.Sum);
+        decimal Sum(string status) => byStatus.Where(s => s.Status == status).Sum(s => s.Sum);
         int Count(string status) => byStatus.Where(s => s.Status == status).Sum(s => s.Count);
         var currency = program.Currency;
         return new PayoutStats(

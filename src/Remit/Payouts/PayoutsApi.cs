@@ -160,13 +160,28 @@ public static class PayoutsApi
         return TypedResults.Ok(new DataEnvelope<BulkResult>(outcome.Value!));
     }
 
-    public static async Task<Results<FileStreamHttpResult, ApiError>> Statement(long id, RemitDb db, TimeProvider clock, CancellationToken ct)
+    /// <summary>
+    /// The PDF is rendered into a temporary file (deleted when the response has sent it), so a long statement costs
+    /// disk rather than memory, under <see cref="StatementRenders"/>' bound on concurrent renders.
+    /// </summary>
+    public static async Task<Results<FileStreamHttpResult, ApiError>> Statement(long id, RemitDb db, StatementRenders renders, TimeProvider clock, CancellationToken ct)
     {
-        var model = await StatementModelQuery.BuildAsync(db, id, clock.GetUtcNow().UtcDateTime, ct);
-        if (model is null) return Problem.NotFound("Payout not found.").ToHttp();
-        var pdf = new MemoryStream();
-        StatementPdf.Write(model, pdf);
-        pdf.Position = 0;
-        return TypedResults.File(pdf, "application/pdf", $"statement-{id}.pdf");
+        var statement = await StatementModelQuery.BuildAsync(db, id, clock.GetUtcNow().UtcDateTime, ct);
+        if (statement is not { } found) return Problem.NotFound("Payout not found.").ToHttp();
+        var (model, lines) = found;
+        using var lease = await renders.WaitAsync(ct);
+        if (!lease.IsAcquired) return new ApiError(503, "BUSY", "Too many statements are being made right now; try again in a moment.", []);
+        var pdf = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
+        try
+        {
+            await StatementPdf.WriteAsync(model, lines, pdf, ct);
+            pdf.Position = 0;
+            return TypedResults.File(pdf, "application/pdf", $"statement-{id}.pdf");
+        }
+        catch
+        {
+            await pdf.DisposeAsync();
+            throw;
+        }
     }
 }

@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Text;
+using CsvHelper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Remit.Api;
@@ -33,7 +32,7 @@ public static class PayoutsCsv
     public static async Task WriteResponseAsync(HttpContext http, RemitDb db, PayoutQuery query, TimeProvider clock, CancellationToken ct)
     {
         var program = await db.CurrentProgramAsync(ct);
-        var today = TimeZoneInfo.ConvertTimeFromUtc(clock.GetUtcNow().UtcDateTime, program.TimeZoneInfo);
+        var today = Programs.ZoneCalendar.Date(clock.GetUtcNow().UtcDateTime, Programs.ZoneCalendar.Zone(program));
 
         http.Response.ContentType = "text/csv; charset=utf-8";
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"payouts-{today:yyyy-MM-dd}.csv\"";
@@ -45,47 +44,33 @@ public static class PayoutsCsv
 
     public static async Task WriteAsync(IAsyncEnumerable<PayoutRow> rows, Stream output, CancellationToken ct)
     {
-        await using var writer = new StreamWriter(output, new UTF8Encoding(false), 64 * 1024, leaveOpen: true);
-        await writer.WriteAsync(string.Join(',', Columns) + "\r\n");
-        var line = new StringBuilder();
+        // The writer's buffer goes out whenever a record ends with it mostly full, asynchronously: memory stays at
+        // one buffer however many rows the cursor yields, and the response is never written synchronously.
+        await using var csv = CsvWriter.Create(output, CsvFiles.Options, leaveOpen: true);
+        await csv.WriteRecordAsync(Columns, ct);
         await foreach (var row in rows.WithCancellation(ct))
         {
             var p = row.Payout;
-            line.Clear();
-            Append(line, Number(p.Id)); Append(line, Number(p.AffiliateId)); Append(line, Text(row.AffiliateName));
-            Append(line, Text(row.AffiliateEmail));
-            Append(line, Money.ToDecimal(p.AmountMinor, p.Currency).ToString(CultureInfo.InvariantCulture));
-            Append(line, Text(p.Currency)); Append(line, Text(p.Method)); Append(line, Text(p.Status));
-            Append(line, Text(p.Reference)); Append(line, Text(p.Notes)); Append(line, Text(p.FailureReason));
-            Append(line, Text(p.Source)); Append(line, Time(p.CreatedAt)); Append(line, Time(p.ProcessingAt));
-            Append(line, Time(p.CompletedAt)); Append(line, Time(p.FailedAt));
-            line.Length--;
-            line.Append("\r\n");
-            await writer.WriteAsync(line, ct);
+            csv.WriteField(p.Id, "");
+            csv.WriteField(p.AffiliateId, "");
+            csv.WriteField(row.AffiliateName);
+            csv.WriteField(row.AffiliateEmail);
+            csv.WriteField(Money.ToDecimal(p.AmountMinor, p.Currency), "");
+            csv.WriteField(p.Currency);
+            csv.WriteField(p.Method);
+            csv.WriteField(p.Status);
+            csv.WriteField(p.Reference);
+            csv.WriteField(p.Notes);
+            csv.WriteField(p.FailureReason);
+            csv.WriteField(p.Source);
+            csv.WriteField(p.CreatedAt, TimeFormat);
+            csv.WriteField(p.ProcessingAt, TimeFormat);
+            csv.WriteField(p.CompletedAt, TimeFormat);
+            csv.WriteField(p.FailedAt, TimeFormat);
+            await csv.EndRecordAsync(ct);
         }
-        await writer.FlushAsync(ct);
+        await csv.FlushAsync(ct);
     }
 
-    // RFC 4180 is written by hand because the CSV libraries served here write the platform's "\n" between records
-    // where the RFC asks for CRLF, and quoting is the few lines below.
-    private static void Append(StringBuilder line, string value)
-    {
-        if (value.AsSpan().IndexOfAny(",\"\r\n") >= 0)
-            line.Append('"').Append(value.Replace("\"", "\"\"")).Append('"');
-        else
-            line.Append(value);
-        line.Append(',');
-    }
-
-    private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
-
-    private static string Time(DateTime? value) =>
-        value?.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "";
-
-    /// <summary>
-    /// A text cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading apostrophe, so
-    /// an affiliate cannot plant a formula in the merchant's books through their name.
-    /// </summary>
-    public static string Text(string? value) =>
-        value is { Length: > 0 } && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + value : value ?? "";
+    private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss'Z'";
 }

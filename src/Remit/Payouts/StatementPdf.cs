@@ -7,25 +7,54 @@ namespace Remit.Payouts;
 
 public sealed record StatementLine(string Date, string Description, string? Reference, string Amount);
 
+/// <summary>Everything a statement shows except its lines, which come through a <see cref="StatementLines"/> feed.</summary>
 public sealed record StatementModel(
     string ProgramName, string AffiliateName, string AffiliateEmail,
     long PayoutId, string Method, string Destination, string Status,
     string Currency, string? Reference,
     string CreatedAt, string? ProcessingAt, string? CompletedAt, string? FailedAt,
     string? PeriodFrom, string? PeriodTo,
-    IReadOnlyList<StatementLine> Lines, string Total, string GeneratedAt);
+    string Total, string GeneratedAt);
 
+/// <summary>Hands every line of a statement, in order, to <paramref name="add"/>; called once per rendering pass.</summary>
+public delegate Task StatementLines(Action<StatementLine> add, CancellationToken ct);
+
+/// <summary>
+/// A statement as PDF, in two passes over the lines so memory stays at one page however many lines there are: the
+/// first lays every page out only to learn the page count and which characters the font subsets need; the second
+/// lays them out again with the subset fonts and draws each page as it is finished, Skia writing it to the output.
+/// </summary>
 public static class StatementPdf
 {
-    public static void Write(StatementModel model, Stream output)
+    /// <summary>A statement whose lines are already in memory.</summary>
+    public static void Write(StatementModel model, IReadOnlyList<StatementLine> lines, Stream output) =>
+        WriteAsync(model, (add, _) =>
+        {
+            foreach (var line in lines)
+            {
+                add(line);
+            }
+            return Task.CompletedTask;
+        }, output, CancellationToken.None).GetAwaiter().GetResult();
+
+    public static async Task WriteAsync(StatementModel model, StatementLines lines, Stream output, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(lines);
         ArgumentNullException.ThrowIfNull(output);
 
+        async Task LayOutAsync(StatementLayout layout)
+        {
+            layout.Begin();
+            await lines(layout.Row, ct);
+            layout.End();
+        }
+
         using var typesetter = new Typesetter();
-        var pages = new StatementLayout(model, typesetter).Build();
+        var pageCount = 0;
+        await LayOutAsync(new StatementLayout(model, typesetter, null, _ => pageCount++));
         // Layout measured every string with the system fonts, so the subsets are known to cover all of them;
-        // advances are unchanged by subsetting, so the measured positions stay valid.
+        // advances are unchanged by subsetting, so the second pass breaks lines and pages exactly as the first.
         typesetter.SubsetFaces();
 
         var metadata = SKDocumentPdfMetadata.Default;
@@ -33,7 +62,7 @@ public static class StatementPdf
         metadata.Author = model.ProgramName;
         metadata.Creator = "Remit";
         using var document = SKDocument.CreatePdf(output, metadata);
-        foreach (var page in pages)
+        await LayOutAsync(new StatementLayout(model, typesetter, pageCount, page =>
         {
             var canvas = document.BeginPage(StatementLayout.PageWidth, StatementLayout.PageHeight);
             foreach (var mark in page)
@@ -41,7 +70,7 @@ public static class StatementPdf
                 mark.Draw(canvas, typesetter);
             }
             document.EndPage();
-        }
+        }));
         document.Close();
     }
 }
@@ -68,7 +97,12 @@ file sealed record BoxMark(SKRect Rect, SKColor Color) : Mark
     }
 }
 
-file sealed class StatementLayout(StatementModel model, Typesetter typesetter)
+/// <summary>
+/// Lays a statement out page by page: each finished page (with its footer) goes to <paramref name="pageDone"/> and is
+/// forgotten. <paramref name="pageCount"/> is null in the measuring pass, whose footers then use each page's own
+/// number (the last page's number is the count, so every digit the real footers need is measured).
+/// </summary>
+file sealed class StatementLayout(StatementModel model, Typesetter typesetter, int? pageCount, Action<List<Mark>> pageDone)
 {
     public const float PageWidth = 595.28f;
     public const float PageHeight = 841.89f;
@@ -101,19 +135,38 @@ file sealed class StatementLayout(StatementModel model, Typesetter typesetter)
     private static readonly TextStyle RunningHeadStyle = new(10f, true, Ink);
     private static readonly TextStyle FooterStyle = new(8f, false, Muted);
 
-    private readonly List<List<Mark>> pages = [];
     private List<Mark> page = [];
+    private int pageNumber = 1;
     private int rowsOnPage;
+    private int rows;
     private float y;
 
-    public List<List<Mark>> Build()
+    public void Begin()
     {
-        pages.Add(page);
         Masthead();
         Details();
-        Table();
-        Footers();
-        return pages;
+        TableHeader();
+    }
+
+    public void End()
+    {
+        if (rows == 0)
+        {
+            y += 22f;
+            Text("No commission lines in this payout.", CellStyle, DescriptionColumn + CellPadding, y - 8f);
+            Box(Left, y, Right, y + 0.5f, Hairline);
+        }
+
+        const float totalHeight = 30f;
+        if (y + totalHeight > BodyBottom)
+        {
+            ContinuationPage();
+        }
+        Box(Left, y, Right, y + 1f, Ink);
+        Text("Total", TotalStyle, DescriptionColumn + CellPadding, y + 19f);
+        TextRight(model.Total, TotalStyle, Right - CellPadding, y + 19f);
+        y += totalHeight;
+        FinishPage();
     }
 
     private void Masthead()
@@ -201,33 +254,9 @@ file sealed class StatementLayout(StatementModel model, Typesetter typesetter)
         return top;
     }
 
-    private void Table()
+    public void Row(StatementLine line)
     {
-        TableHeader();
-        if (model.Lines.Count == 0)
-        {
-            y += 22f;
-            Text("No commission lines in this payout.", CellStyle, DescriptionColumn + CellPadding, y - 8f);
-            Box(Left, y, Right, y + 0.5f, Hairline);
-        }
-        foreach (var line in model.Lines)
-        {
-            Row(line);
-        }
-
-        const float totalHeight = 30f;
-        if (y + totalHeight > BodyBottom)
-        {
-            ContinuationPage();
-        }
-        Box(Left, y, Right, y + 1f, Ink);
-        Text("Total", TotalStyle, DescriptionColumn + CellPadding, y + 19f);
-        TextRight(model.Total, TotalStyle, Right - CellPadding, y + 19f);
-        y += totalHeight;
-    }
-
-    private void Row(StatementLine line)
-    {
+        rows++;
         const float lineHeight = 12.5f;
         var description = Wrap(line.Description, CellStyle, ReferenceColumn - DescriptionColumn - 2 * CellPadding);
         var reference = line.Reference is null
@@ -272,8 +301,9 @@ file sealed class StatementLayout(StatementModel model, Typesetter typesetter)
 
     private void ContinuationPage()
     {
+        FinishPage();
         page = [];
-        pages.Add(page);
+        pageNumber++;
         rowsOnPage = 0;
         y = Top;
         var title = $"Payout statement #{model.PayoutId}";
@@ -285,15 +315,12 @@ file sealed class StatementLayout(StatementModel model, Typesetter typesetter)
         TableHeader();
     }
 
-    private void Footers()
+    private void FinishPage()
     {
-        for (var index = 0; index < pages.Count; index++)
-        {
-            page = pages[index];
-            Box(Left, FooterRule, Right, FooterRule + 0.5f, Hairline);
-            Text($"Generated {model.GeneratedAt}", FooterStyle, Left, FooterRule + 14f);
-            TextRight($"Page {index + 1} / {pages.Count}", FooterStyle, Right, FooterRule + 14f);
-        }
+        Box(Left, FooterRule, Right, FooterRule + 0.5f, Hairline);
+        Text($"Generated {model.GeneratedAt}", FooterStyle, Left, FooterRule + 14f);
+        TextRight($"Page {pageNumber} / {pageCount ?? pageNumber}", FooterStyle, Right, FooterRule + 14f);
+        pageDone(page);
     }
 
     private float Measure(string text, TextStyle style) => typesetter.Measure(text, style);
@@ -386,7 +413,25 @@ file sealed class Typesetter : IDisposable
         bold = Intern(Match(SKFontStyle.Bold));
     }
 
-    public float Measure(string text, TextStyle style) => Shape(text, style).Sum(run => run.Advance);
+    // Dates, amounts and repeated descriptions are measured again on every line and in both passes; shaping is the
+    // costly part of a long statement. Bounded so a statement of unique texts cannot grow it without limit.
+    private const int MeasuredLimit = 20_000;
+    private readonly Dictionary<(string, TextStyle), float> measured = [];
+
+    public float Measure(string text, TextStyle style)
+    {
+        if (measured.TryGetValue((text, style), out var width))
+        {
+            return width;
+        }
+        if (measured.Count >= MeasuredLimit)
+        {
+            measured.Clear();
+        }
+        width = Shape(text, style).Sum(run => run.Advance);
+        measured[(text, style)] = width;
+        return width;
+    }
 
     public void Draw(SKCanvas canvas, string text, TextStyle style, float x, float baseline)
     {

@@ -119,15 +119,17 @@ public static class RequestActions
         if (Payouts.PayoutActions.MethodProblem(program, affiliate!) is { } problem) return problem;
 
         var cutoff = CommissionStatus.PayableCutoff(now, program.HoldDays);
-        var balance = await db.Commissions.Where(c => c.AffiliateId == affiliate!.Id).Where(CommissionStatus.IsPayable(cutoff)).SumAsync(c => c.AmountMinor, ct);
+        var balance = await db.Commissions.Where(c => c.AffiliateId == affiliate!.Id).Where(CommissionStatus.IsPayable(cutoff)).SumAsync(c => (decimal)c.AmountMinor, ct);
         if (balance <= 0 || balance < program.MinPayoutMinor)
-            return Problem.Invalid("affiliate_id", $"The payable balance ({Money.Format(balance, program.Currency)} {program.Currency}) is below the minimum payout ({Money.Format(program.MinPayoutMinor, program.Currency)} {program.Currency}).");
+            return Problem.Invalid("affiliate_id", $"The payable balance ({Money.Format(Money.ToDecimal(balance, program.Currency), program.Currency)} {program.Currency}) is below the minimum payout ({Money.Format(program.MinPayoutMinor, program.Currency)} {program.Currency}).");
+        if (balance > Money.MaxPayoutMinor)
+            return Problem.Invalid("affiliate_id", Payouts.PayoutActions.TooLarge(balance, program.Currency));
         if (await db.PayoutRequests.AnyAsync(r => r.AffiliateId == affiliate!.Id && r.Status == RequestStatus.Pending, ct))
             return Problem.Invalid("affiliate_id", "The affiliate already has a pending payout request.");
 
         var request = new PayoutRequest
         {
-            ProgramId = program.Id, AffiliateId = affiliate!.Id, AmountMinor = balance, Currency = program.Currency, Note = cleanNote, CreatedAt = now,
+            ProgramId = program.Id, AffiliateId = affiliate!.Id, AmountMinor = (long)balance, Currency = program.Currency, Note = cleanNote, CreatedAt = now,
         };
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.PayoutRequests.Add(request);
@@ -167,8 +169,11 @@ public static class RequestActions
             .SetProperty(r => r.DecidedAt, now)
             .SetProperty(r => r.DecidedBy, actor.Name), ct);
         if (moved == 0) return Problem.InvalidStatus($"Payout request {id} is no longer pending.");
-        var payout = await Payouts.PayoutActions.CreateAsync(db, program, request.Affiliate!, PayoutSource.Request, id, actor, now, ct);
-        if (payout is null) return Problem.Invalid("id", "The affiliate has nothing payable now; the request stays pending.");
+        var (payout, payable) = await Payouts.PayoutActions.CreateAsync(db, program, request.Affiliate!, PayoutSource.Request, id, actor, now, ct);
+        if (payout is null)
+            return Problem.Invalid("id", payable > 0
+                ? Payouts.PayoutActions.TooLarge(payable, program.Currency) + " The request stays pending."
+                : "The affiliate has nothing payable now; the request stays pending.");
         await db.PayoutRequests.Where(r => r.Id == id).ExecuteUpdateAsync(s => s.SetProperty(r => r.PayoutId, payout.Id), ct);
         db.AuditEvents.Add(actor.Record(program.Id, "request.approved", "request", id, now, RequestStatus.Pending, RequestStatus.Approved, $"payout {payout.Id}"));
         await db.SaveChangesAsync(ct);

@@ -42,7 +42,7 @@ public sealed class BatchFileTests
                 await db.SaveChangesAsync();
                 db.Commissions.Add(new Commission { ProgramId = t.ProgramId, AffiliateId = affiliate.Id, AmountMinor = cents, Currency = "USD", EarnedAt = now.AddDays(-1), CreatedAt = now });
                 await db.SaveChangesAsync();
-                var payout = await PayoutActions.CreateAsync(db, (await db.CurrentProgramAsync(default)), affiliate, PayoutSource.Manual, null, Remit.Audit.Actor.System, now, default);
+                var (payout, _) = await PayoutActions.CreateAsync(db, (await db.CurrentProgramAsync(default)), affiliate, PayoutSource.Manual, null, Remit.Audit.Actor.System, now, default);
                 expected[payout!.Id] = (routing, account, cents, business, savings);
             }
         }
@@ -146,6 +146,23 @@ public sealed class BatchFileTests
         Assert.Equal("7.50", rows[1].Split(',')[1]);
     }
 
+    /// <summary>The reported case: a PayPal email that is a formula reaches the upload file only as text.</summary>
+    [Fact]
+    public async Task A_paypal_upload_csv_never_carries_a_formula()
+    {
+        await using var app = await TestApp.StartAsync();
+        var t = await app.NewProgramAsync("nano", name: "@Acme");
+        var affiliate = await t.AffiliateAsync("Eve", "=1+1@example.com");
+        await t.CommissionAsync(affiliate, 10m);
+        var payout = await t.PayoutAsync(affiliate);
+        var batch = (await t.BatchAsync("paypal", [payout])).Id();
+
+        var response = await t.Http.GetAsync($"/v1/payout-batches/{batch}/file");
+
+        var row = Assert.Single(Rfc4180.Parse(await response.Content.ReadAsStringAsync()));
+        Assert.Equal(["'=1+1@example.com", "10.00", "USD", payout.ToString(CultureInfo.InvariantCulture), $"'@Acme: payout {payout}", "PAYPAL"], row);
+    }
+
     [Fact]
     public async Task A_crypto_batch_file_lists_usdc_transfers_with_six_decimals()
     {
@@ -161,6 +178,7 @@ public sealed class BatchFileTests
             $"polygon,{PaymentsSetup.EvmAddress},12.500000,{evm}\r\n" +
             $"solana,{PaymentsSetup.SolanaAddress},1000.000000,{sol}\r\n",
             await response.Content.ReadAsStringAsync());
+        Assert.Equal(3, Rfc4180.Parse(await response.Content.ReadAsStringAsync()).Count);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Remit.Payments;
+using Remit.Tests.Infrastructure;
 
 namespace Remit.Tests.Payments;
 
@@ -44,6 +45,25 @@ public class PayPalUploadCsvTests
         var csv = Write("USD", 2, new PayPalUploadItem("a@example.com", 100, "7", "Thanks, \"Top\" seller!\r\nSee you"));
 
         Assert.Equal("a@example.com,1.00,USD,7,\"Thanks, \"\"Top\"\" seller! See you\",PAYPAL\r\n", csv);
+    }
+
+    /// <summary>
+    /// A recipient or note a spreadsheet would run as a formula gets a leading apostrophe; numbers and the plain
+    /// cells stay as they are (read back with the tests' own RFC 4180 reader, not the writer's library).
+    /// </summary>
+    [Fact]
+    public void Formula_cells_are_neutralised()
+    {
+        var csv = Write("USD", 2,
+            new PayPalUploadItem("=1+1@example.com", 100, "7", "@SUM(A1:A9) thanks"),
+            new PayPalUploadItem("+31@example.com", 250, "8", "-5 off"),
+            new PayPalUploadItem("ok@example.com", 300, "9", "Plain"));
+
+        var rows = Rfc4180.Parse(csv);
+        Assert.Equal(["'=1+1@example.com", "1.00", "USD", "7", "'@SUM(A1:A9) thanks", "PAYPAL"], rows[0]);
+        Assert.Equal(["'+31@example.com", "2.50", "USD", "8", "'-5 off", "PAYPAL"], rows[1]);
+        Assert.Equal(["ok@example.com", "3.00", "USD", "9", "Plain", "PAYPAL"], rows[2]);
+        Assert.DoesNotContain(csv.Split("\r\n").SelectMany(line => line.Split(',')), cell => cell.Length > 0 && cell[0] is '=' or '+' or '@');
     }
 
     [Fact]

@@ -33,7 +33,8 @@ public class StatementPdfTests
     [Fact]
     public void Only_the_lifecycle_dates_the_payout_reached_are_listed()
     {
-        var pdf = Render(Statement("Jane Doe", lineCount: 1) with { CompletedAt = null, FailedAt = "2026-11-04" });
+        var sample = Statement("Jane Doe", lineCount: 1);
+        var pdf = Render(sample with { Model = sample.Model with { CompletedAt = null, FailedAt = "2026-11-04" } });
 
         var text = AllText(pdf);
         Assert.Contains("FAILED", text);
@@ -132,7 +133,12 @@ public class StatementPdfTests
         Assert.True(pdf.Length < 200 * 1024, $"statement is {pdf.Length} bytes");
     }
 
-    private static StatementModel Statement(string affiliateName, int lineCount)
+    private sealed record Sample(StatementModel Model, IReadOnlyList<StatementLine> Lines)
+    {
+        public string Total => Model.Total;
+    }
+
+    private static Sample Statement(string affiliateName, int lineCount)
     {
         var amounts = Enumerable.Range(1, lineCount).Select(index => index * 104.25m).ToList();
         var lines = amounts.Select((amount, index) => new StatementLine(
@@ -143,21 +149,21 @@ public class StatementPdfTests
                 index % 3 == 0 ? null : $"ORD-{5000 + index}",
                 Money(amount)))
             .ToList();
-        return new StatementModel(
+        return new Sample(new StatementModel(
             "Northwind Partner Program", affiliateName, "jane@example.com",
             1042, "PayPal", "j***@example.com", "Completed",
             "USD", "PP-7X29-4411",
             "2026-11-01", "2026-11-02", "2026-11-03", null,
             "2026-10-01", "2026-10-31",
-            lines, Money(amounts.Sum()), "2026-11-03 14:05 UTC");
+            Money(amounts.Sum()), "2026-11-03 14:05 UTC"), lines);
     }
 
     private static string Money(decimal amount) => amount.ToString("N2", CultureInfo.InvariantCulture);
 
-    private static byte[] Render(StatementModel model)
+    private static byte[] Render(Sample sample)
     {
         using var output = new MemoryStream();
-        StatementPdf.Write(model, output);
+        StatementPdf.Write(sample.Model, sample.Lines, output);
         return output.ToArray();
     }
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Remit.Affiliates;
 using Remit.Api;
+using Remit.Programs;
 using Remit.Commissions;
 using Remit.Data;
 
@@ -41,7 +42,7 @@ public sealed class IndexModel(RemitDb db, TimeProvider clock) : DashboardPage
         if (!string.IsNullOrWhiteSpace(earnedOn))
         {
             if (DateOnly.TryParseExact(earnedOn, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
-                earnedAt = TimeZones.StartOfDayUtc(day, Program.TimeZoneInfo);
+                earnedAt = ZoneCalendar.StartOfDayUtc(day, ZoneCalendar.Zone(Program));
             else v.Add("earned_at", "earned_at must be a date.");
         }
         var error = v.IsValid
