@@ -35,7 +35,8 @@ public static class PayoutsApi
             .WithDescription("A payout with its affiliate, destination (masked), commission count and status history.");
         group.MapGet("/{id:long}/statement", Statement).RequireAuthorization(Scopes.PayoutsRead).Produces(200, contentType: "application/pdf")
             .WithName("getPayoutStatement").WithSummary("Payout statement (PDF)")
-            .WithDescription("A PDF statement of the payout and the commissions it pays.");
+            .WithDescription("A PDF statement of the payout and the commissions it pays. 503 `BUSY` when too many statements are being made at once; try again shortly.")
+            .Produces<ErrorEnvelope>(503);
         group.MapPost("/", Create).RequireAuthorization(Scopes.PayoutsWrite).Accepts<CreatePayoutBody>("application/json")
             .WithName("createPayout").WithSummary("Create a manual payout")
             .WithDescription("Pays everything the affiliate (`affiliate_id`, required) has payable into one pending payout.")
