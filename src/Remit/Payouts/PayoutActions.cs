@@ -226,6 +226,7 @@ public static class PayoutActions
         await db.Database.ExecuteSqlRawAsync(audit,
             [refsJson, reference ?? "", PayoutStatus.Completed, now, notes, programId, batchId, PayoutStatus.Processing,
              movedJson, actor.Type, actor.Id ?? "", actor.Name ?? "", $"payout.{PayoutStatus.Completed}"], ct);
+        PayoutLog.For(db).CompletedWithBatch(moved.Count, programId, batchId, actor.Type, actor.Id, string.Join(',', moved));
         return moved;
     }
 

@@ -29,6 +29,9 @@ public static partial class PayoutLog
     [LoggerMessage(1004, LogLevel.Information, "{Count} payouts of program {ProgramId} moved pending -> processing into batch {BatchId} by {ActorType} {ActorId}")]
     public static partial void MovedIntoBatch(this ILogger log, int count, long programId, long batchId, string actorType, string? actorId);
 
+    [LoggerMessage(1007, LogLevel.Information, "{Count} payouts of program {ProgramId} moved processing -> completed with batch {BatchId} by {ActorType} {ActorId}: {PayoutIds}")]
+    public static partial void CompletedWithBatch(this ILogger log, int count, long programId, long batchId, string actorType, string? actorId, string payoutIds);
+
     [LoggerMessage(1005, LogLevel.Information, "Bulk move to {ToStatus} in program {ProgramId}: {Succeeded} moved, {Failed} refused, by {ActorType} {ActorId}")]
     public static partial void BulkMoved(this ILogger log, string toStatus, long programId, int succeeded, int failed, string actorType, string? actorId);
 

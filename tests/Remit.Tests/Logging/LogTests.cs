@@ -47,7 +47,8 @@ public sealed class LogTests
         AssertLogged(app, $"Payout {payout} created in program {t.ProgramId} for affiliate {affiliate}: 120.50 USD by bank, source manual");
         AssertLogged(app, $"Batch {batch} created in program {t.ProgramId}: bank, 1 payouts, 120.50 USD");
         AssertLogged(app, $"Batch {batch} file remit-{batch}.ach downloaded in program {t.ProgramId} by token");
-        AssertLogged(app, $"Payout {payout} in program {t.ProgramId} moved processing -> completed: 120.50 USD, batch {batch}");
+        Assert.Contains(app.Logs, line => line.Contains($"1 payouts of program {t.ProgramId} moved processing -> completed with batch {batch} by token ", StringComparison.Ordinal)
+            && line.EndsWith($": {payout}", StringComparison.Ordinal));
         AssertLogged(app, $"Batch {batch} of program {t.ProgramId} marked completed: 1 processing payouts completed, batch now completed");
         AssertLogged(app, $"Payout {payout} in program {t.ProgramId} returned (R01): 120.50 USD owed again");
         AssertNotLogged(app, Account, "account number");
