@@ -70,7 +70,8 @@ public sealed class Site : IAsyncDisposable
             BaseURL = address, ViewportSize = new ViewportSize { Width = size.Width, Height = size.Height },
             AcceptDownloads = true, JavaScriptEnabled = javaScript, Locale = "en-US",
         });
-        context.SetDefaultTimeout(15_000);
+        // Generous: on a 2-core machine running the whole suite in parallel a navigation can take seconds; a hang still fails.
+        context.SetDefaultTimeout(30_000);
         var api = OpenApiContractHandler.Client(address);
         api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", demo.Token);
         return new Site { App = app, Demo = demo, BaseUrl = address, Context = context, Page = await context.NewPageAsync(), Api = api };
