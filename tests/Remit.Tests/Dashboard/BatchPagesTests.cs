@@ -40,18 +40,18 @@ public sealed partial class BatchPagesTests(BrowserFixture browser) : IClassFixt
         await page.GetByLabel("Account holder name").FillAsync("Liam O'Brien");
         await page.GetByLabel("Holder type").SelectOptionAsync("business");
         await page.GetByLabel("Routing number").FillAsync("123456789");
-        await page.GetByLabel("Account number").FillAsync("987654321");
+        await page.GetByLabel("Account number").FillAsync("7301954321");
         await page.GetByLabel("Account type").SelectOptionAsync("checking");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save payout details" }).ClickAsync();
         await Expect(page.Locator("[data-error-for='bank.routing_number']")).ToContainTextAsync("not a valid ABA routing number");
         await Expect(page.GetByLabel("Routing number")).ToHaveAttributeAsync("aria-invalid", "true");
 
         await page.GetByLabel("Routing number").FillAsync("021000021");
-        await page.GetByLabel("Account number").FillAsync("987654321");
+        await page.GetByLabel("Account number").FillAsync("7301954321");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save payout details" }).ClickAsync();
         await Expect(page.Locator(".flash.ok")).ToContainTextAsync("Payout details saved");
         await Expect(page.Locator("[data-bank]")).ToContainTextAsync("ending 4321");
-        Assert.DoesNotContain("987654321", await page.ContentAsync());
+        Assert.DoesNotContain("7301954321", await page.ContentAsync());
         var liamId = new Uri(page.Url).AbsolutePath.Split('/').Last();
         var liam = (await Api.GetAsync(site.Api, $"/v1/affiliates/{liamId}"))["data"]!;
         Assert.Equal("4321", liam["bank"]!["account_last4"]!.GetValue<string>());
