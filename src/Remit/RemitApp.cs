@@ -46,6 +46,7 @@ public static class RemitApp
         services.AddHttpClient<Remit.Payments.PayPal.PayPalClient>().AddPayPalResilience();
         services.AddScoped<PayPalPayouts>();
         services.AddSingleton<Payouts.StatementRenders>();
+        services.AddSingleton(Tax1099.NecThresholds.FromConfiguration(builder.Configuration));
         services.AddRemitDashboard(builder.Configuration, builder.Environment);
 
         var app = builder.Build();

@@ -75,7 +75,7 @@ public static class StatementPdf
     }
 }
 
-file readonly record struct TextStyle(float Size, bool Bold, SKColor Color);
+internal readonly record struct TextStyle(float Size, bool Bold, SKColor Color);
 
 file abstract record Mark
 {
@@ -394,11 +394,12 @@ file sealed class StatementLayout(StatementModel model, Typesetter typesetter, i
     }
 }
 
+// Internal, not file-local: the 1099-NEC recipient statement (Tax1099/CopyBPdf) draws its text through it too.
 /// <summary>
 /// Turns strings into positioned glyphs: bidi reordering, a font per run of characters chosen through fontconfig
 /// fallback, and HarfBuzz shaping so Arabic joins and marks attach.
 /// </summary>
-file sealed class Typesetter : IDisposable
+internal sealed class Typesetter : IDisposable
 {
     private const string Family = "sans-serif";
 
@@ -557,7 +558,7 @@ file sealed class Typesetter : IDisposable
     }
 }
 
-file sealed class FontFace : IDisposable
+internal sealed class FontFace : IDisposable
 {
     private readonly HashSet<int> codepoints = [];
     private readonly SKTypeface system;
@@ -626,7 +627,7 @@ file sealed class FontFace : IDisposable
     };
 }
 
-file sealed class GlyphRun(SKTypeface typeface, float size, int start, int length, SKShaper.Result shaped)
+internal sealed class GlyphRun(SKTypeface typeface, float size, int start, int length, SKShaper.Result shaped)
 {
     public float Advance => shaped.Width;
 
