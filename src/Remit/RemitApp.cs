@@ -11,6 +11,7 @@ using Remit.Programs;
 using Remit.Requests;
 using Remit.Security;
 using Remit.Settings;
+using Remit.Tax;
 
 namespace Remit;
 
@@ -78,6 +79,7 @@ public static class RemitApp
         app.MapSettings();
         app.MapPaymentSettings();
         app.MapBatches();
+        app.MapTax();
         app.MapRemitDashboard();
         return app;
     }
