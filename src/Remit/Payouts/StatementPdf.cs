@@ -653,7 +653,7 @@ internal sealed class GlyphRun(SKTypeface typeface, float size, int start, int l
 /// the first strong letter, numbers and neutrals resolved against their neighbours, runs reordered by level.
 /// There is no bidi in .NET's public API and statements never carry explicit embedding controls.
 /// </summary>
-file static class Bidi
+internal static class Bidi
 {
     private enum Kind : byte { Left, Right, Number, Neutral, Mark }
 
