@@ -13,6 +13,7 @@ using Remit.Requests;
 using Remit.Security;
 using Remit.Settings;
 using Remit.Tax;
+using Remit.Tax1099;
 
 namespace Remit;
 
@@ -84,6 +85,7 @@ public static class RemitApp
         app.MapBatches();
         app.MapPortalLinks();
         app.MapTax();
+        app.MapTax1099();
         app.MapRemitDashboard();
         return app;
     }
