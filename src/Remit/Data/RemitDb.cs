@@ -33,6 +33,8 @@ public abstract class RemitDb(DbContextOptions options) : DbContext(options), ID
     public DbSet<Batches.PayoutBatch> PayoutBatches => Set<Batches.PayoutBatch>();
     /// <summary>The cookie and anti-forgery keys every process shares (Hosting/SharedKeys.cs); no program's data.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<Portal.PortalLink> PortalLinks => Set<Portal.PortalLink>();
+    public DbSet<Portal.PortalSession> PortalSessions => Set<Portal.PortalSession>();
 
     /// <summary>The program this unit of work acts for.</summary>
     public Task<AffiliateProgram> CurrentProgramAsync(CancellationToken ct) =>

@@ -23,13 +23,22 @@ public sealed partial class TenancyTests
         ["Batches/PayPalPayouts.cs"] = (1, "a PayPal webhook names PayPal's batch id, which says the program"),
         ["Programs/ProgramAdmin.cs"] = (3, "operator commands given a program id, filtered by it explicitly"),
         ["Security/SecretRotation.cs"] = (2, "`remit secrets rotate` re-encrypts every program's secrets"),
+        ["Portal/PortalSetup.cs"] = (1, "the affiliate of a portal session, matched to the session's program explicitly"),
     };
 
+    /// <summary>
+    /// Tables of program data without the program filter: the affiliate portal's, found by a hash unique across
+    /// programs (a sign-in link's token, a session's key) before the program is known; their other queries name the
+    /// affiliate, whose id is unique across programs. Sharded, these need the program added or a global lookup.
+    /// </summary>
+    private static readonly string[] Unfiltered = ["portal_links", "portal_sessions"];
+
     private static readonly string[] ProgramTables =
-        ["affiliates", "commissions", "payouts", "payout_commissions", "payout_requests", "api_tokens", "users", "audit_events", "payout_batches"];
+        ["affiliates", "commissions", "payouts", "payout_commissions", "payout_requests", "api_tokens", "users", "audit_events", "payout_batches",
+         "portal_links", "portal_sessions"];
 
     [Fact]
-    public void Every_entity_with_a_program_id_is_filtered_by_it_on_both_providers()
+    public void Every_entity_with_a_program_id_is_filtered_by_it_on_both_providers_but_the_known_ones()
     {
         foreach (RemitDb db in new RemitDb[] { new SqliteDesignFactory().CreateDbContext([]), new PostgresDesignFactory().CreateDbContext([]) })
         {
@@ -37,7 +46,8 @@ public sealed partial class TenancyTests
             {
                 var tenants = db.Model.GetEntityTypes().Where(e => e.FindProperty("ProgramId") is not null).ToList();
                 Assert.Equal(ProgramTables.Order(), tenants.Select(e => e.GetTableName()!).Order());
-                foreach (var entity in tenants)
+                Assert.Equal(Unfiltered, tenants.Where(e => e.GetDeclaredQueryFilters().Count == 0).Select(e => e.GetTableName()!).Order());
+                foreach (var entity in tenants.Where(e => !Unfiltered.Contains(e.GetTableName())))
                 {
                     var filter = Assert.Single(entity.GetDeclaredQueryFilters());
                     Assert.Contains(".ProgramId == ", filter.Expression!.Body.ToString());
