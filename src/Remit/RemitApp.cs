@@ -12,6 +12,7 @@ using Remit.Programs;
 using Remit.Requests;
 using Remit.Security;
 using Remit.Settings;
+using Remit.Tax;
 
 namespace Remit;
 
@@ -81,6 +82,7 @@ public static class RemitApp
         app.MapPaymentSettings();
         app.MapBatches();
         app.MapPortalLinks();
+        app.MapTax();
         app.MapRemitDashboard();
         return app;
     }

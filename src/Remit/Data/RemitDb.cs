@@ -35,6 +35,7 @@ public abstract class RemitDb(DbContextOptions options) : DbContext(options), ID
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<Portal.PortalLink> PortalLinks => Set<Portal.PortalLink>();
     public DbSet<Portal.PortalSession> PortalSessions => Set<Portal.PortalSession>();
+    public DbSet<Tax.TaxForm> TaxForms => Set<Tax.TaxForm>();
 
     /// <summary>The program this unit of work acts for.</summary>
     public Task<AffiliateProgram> CurrentProgramAsync(CancellationToken ct) =>
@@ -64,6 +65,7 @@ public abstract class RemitDb(DbContextOptions options) : DbContext(options), ID
         modelBuilder.Entity<DashboardUser>().HasQueryFilter(e => e.ProgramId == ProgramId);
         modelBuilder.Entity<AuditEvent>().HasQueryFilter(e => e.ProgramId == ProgramId);
         modelBuilder.Entity<Batches.PayoutBatch>().HasQueryFilter(e => e.ProgramId == ProgramId);
+        modelBuilder.Entity<Tax.TaxForm>().HasQueryFilter(e => e.ProgramId == ProgramId);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
