@@ -23,6 +23,7 @@ public sealed partial class TenancyTests
         ["Batches/PayPalPayouts.cs"] = (1, "a PayPal webhook names PayPal's batch id, which says the program"),
         ["Programs/ProgramAdmin.cs"] = (3, "operator commands given a program id, filtered by it explicitly"),
         ["Security/SecretRotation.cs"] = (2, "`remit secrets rotate` re-encrypts every program's secrets"),
+        ["Tax/TaxForms.cs"] = (2, "the daily W-8 expiry reminder runs once over every program's forms"),
         ["Portal/PortalSetup.cs"] = (1, "the affiliate of a portal session, matched to the session's program explicitly"),
     };
 
@@ -35,7 +36,7 @@ public sealed partial class TenancyTests
 
     private static readonly string[] ProgramTables =
         ["affiliates", "commissions", "payouts", "payout_commissions", "payout_requests", "api_tokens", "users", "audit_events", "payout_batches",
-         "portal_links", "portal_sessions"];
+         "portal_links", "portal_sessions", "tax_forms"];
 
     [Fact]
     public void Every_entity_with_a_program_id_is_filtered_by_it_on_both_providers_but_the_known_ones()
