@@ -40,11 +40,11 @@ public static class RemitApp
         services.AddRemitForwardedHeaders(builder.Configuration);
         services.AddRemitTelemetry(builder.Configuration);
         services.AddRemitApiAuth();
-        services.Configure<RateLimitOptions>(builder.Configuration.GetSection("Remit:RateLimit"));
-        services.AddSingleton<RateLimits>();
+        services.AddRemitRateLimits(builder.Configuration);
         services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         services.AddRemitOpenApi();
         services.AddRemitSecrets(builder.Configuration, builder.Environment);
+        services.AddRemitSharedKeys();
         services.Configure<PayPalOptions>(builder.Configuration.GetSection("Remit:PayPal"));
         services.AddHttpClient<Remit.Payments.PayPal.PayPalClient>().AddPayPalResilience();
         services.AddScoped<PayPalPayouts>();

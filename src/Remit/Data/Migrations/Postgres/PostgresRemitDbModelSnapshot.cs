@@ -24,6 +24,29 @@ namespace Remit.Data.Migrations.Postgres
             NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("text")
+                        .HasColumnName("friendly_name");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("text")
+                        .HasColumnName("xml");
+
+                    b.HasKey("Id")
+                        .HasName("pk_data_protection_keys");
+
+                    b.ToTable("data_protection_keys", (string)null);
+                });
+
             modelBuilder.Entity("Remit.Affiliates.Affiliate", b =>
                 {
                     b.Property<long>("Id")
@@ -710,9 +733,6 @@ namespace Remit.Data.Migrations.Postgres
                     b.HasIndex("ProgramId", "AmountMinor")
                         .HasDatabaseName("ix_payouts_program_id_amount_minor");
 
-                    b.HasIndex("ProgramId", "BatchId")
-                        .HasDatabaseName("ix_payouts_program_id_batch_id");
-
                     b.HasIndex("ProgramId", "CompletedAt")
                         .HasDatabaseName("ix_payouts_program_id_completed_at");
 
@@ -721,6 +741,9 @@ namespace Remit.Data.Migrations.Postgres
 
                     b.HasIndex("ProgramId", "AffiliateId", "Status")
                         .HasDatabaseName("ix_payouts_program_id_affiliate_id_status");
+
+                    b.HasIndex("ProgramId", "BatchId", "Status")
+                        .HasDatabaseName("ix_payouts_program_id_batch_id_status");
 
                     b.HasIndex("ProgramId", "Method", "Status")
                         .HasDatabaseName("ix_payouts_program_id_method_status");
@@ -753,6 +776,9 @@ namespace Remit.Data.Migrations.Postgres
 
                     b.HasIndex("ProgramId", "CommissionId")
                         .HasDatabaseName("ix_payout_commissions_program_id_commission_id");
+
+                    b.HasIndex("ProgramId", "PayoutId")
+                        .HasDatabaseName("ix_payout_commissions_program_id_payout_id");
 
                     b.ToTable("payout_commissions", (string)null);
                 });

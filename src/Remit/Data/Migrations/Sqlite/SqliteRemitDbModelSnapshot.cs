@@ -18,6 +18,27 @@ namespace Remit.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("friendly_name");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("xml");
+
+                    b.HasKey("Id")
+                        .HasName("pk_data_protection_keys");
+
+                    b.ToTable("data_protection_keys", (string)null);
+                });
+
             modelBuilder.Entity("Remit.Affiliates.Affiliate", b =>
                 {
                     b.Property<long>("Id")
@@ -682,9 +703,6 @@ namespace Remit.Data.Migrations.Sqlite
                     b.HasIndex("ProgramId", "AmountMinor")
                         .HasDatabaseName("ix_payouts_program_id_amount_minor");
 
-                    b.HasIndex("ProgramId", "BatchId")
-                        .HasDatabaseName("ix_payouts_program_id_batch_id");
-
                     b.HasIndex("ProgramId", "CompletedAt")
                         .HasDatabaseName("ix_payouts_program_id_completed_at");
 
@@ -693,6 +711,9 @@ namespace Remit.Data.Migrations.Sqlite
 
                     b.HasIndex("ProgramId", "AffiliateId", "Status")
                         .HasDatabaseName("ix_payouts_program_id_affiliate_id_status");
+
+                    b.HasIndex("ProgramId", "BatchId", "Status")
+                        .HasDatabaseName("ix_payouts_program_id_batch_id_status");
 
                     b.HasIndex("ProgramId", "Method", "Status")
                         .HasDatabaseName("ix_payouts_program_id_method_status");
@@ -725,6 +746,9 @@ namespace Remit.Data.Migrations.Sqlite
 
                     b.HasIndex("ProgramId", "CommissionId")
                         .HasDatabaseName("ix_payout_commissions_program_id_commission_id");
+
+                    b.HasIndex("ProgramId", "PayoutId")
+                        .HasDatabaseName("ix_payout_commissions_program_id_payout_id");
 
                     b.ToTable("payout_commissions", (string)null);
                 });
