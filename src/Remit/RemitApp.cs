@@ -61,6 +61,7 @@ public static class RemitApp
         app.UseAuthentication();
         app.UseApiRateLimits();
         app.UseAuthorization();
+        app.UseApiIdempotency();
 
         app.MapRemitHealth();
         app.MapOpenApi();
