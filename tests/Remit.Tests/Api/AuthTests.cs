@@ -61,6 +61,8 @@ public sealed class AuthTests
         { "POST", "/v1/payout-batches/1/approve", Scopes.PayoutsWrite },
         { "POST", "/v1/payout-batches/1/sync", Scopes.PayoutsWrite },
         { "POST", "/v1/payouts/1/return", Scopes.PayoutsWrite },
+        // The portal.
+        { "POST", "/v1/affiliates/1/portal-link", Scopes.AffiliatesWrite },
     };
 
     [Theory]
