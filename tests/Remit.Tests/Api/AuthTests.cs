@@ -63,6 +63,20 @@ public sealed class AuthTests
         { "POST", "/v1/payouts/1/return", Scopes.PayoutsWrite },
         // The portal.
         { "POST", "/v1/affiliates/1/portal-link", Scopes.AffiliatesWrite },
+        // Tax forms.
+        { "GET", "/v1/affiliates/1/tax-forms", Scopes.TaxRead },
+        { "POST", "/v1/affiliates/1/tax-forms", Scopes.TaxWrite },
+        { "GET", "/v1/tax-forms/1/pdf", Scopes.TaxRead },
+        { "GET", "/v1/settings/tax", Scopes.SettingsRead },
+        { "PUT", "/v1/settings/tax", Scopes.SettingsWrite },
+        { "GET", "/v1/tax/tin-matching", Scopes.TaxRead },
+        { "POST", "/v1/tax/tin-matching/results", Scopes.TaxWrite },
+        // 1099-NEC.
+        { "GET", "/v1/tax/1099-nec/2026", Scopes.TaxRead },
+        { "GET", "/v1/tax/1099-nec/2026/iris.csv", Scopes.TaxRead },
+        { "GET", "/v1/tax/1099-nec/2026/iris.xml", Scopes.TaxRead },
+        { "GET", "/v1/tax/1099-nec/2026/copy-b/1", Scopes.TaxRead },
+        { "POST", "/v1/tax/1099-nec/2026/filed", Scopes.TaxWrite },
     };
 
     [Theory]
@@ -87,6 +101,9 @@ public sealed class AuthTests
         await Allowed(await SendAsync(app, method, path, "Bearer " + revoked));
         await using (var db = app.Db())
             await ProgramAdmin.RevokeTokenAsync(db, t.ProgramId, revokedId, app.Clock.GetUtcNow().UtcDateTime);
+        // Revoked behind the app's back (as the CLI or another server does): refused once this process's cached
+        // lookup of it ends.
+        app.Clock.Advance(TokenCache.Lifetime);
         await Unauthorized(await SendAsync(app, method, path, "Bearer " + revoked));
 
         // Every scope except the one the endpoint needs: a write scope does not grant read, nor read write.
@@ -114,6 +131,8 @@ public sealed class AuthTests
     [InlineData(Scopes.AffiliatesWrite)]
     [InlineData(Scopes.CommissionsRead)]
     [InlineData(Scopes.CommissionsWrite)]
+    [InlineData(Scopes.TaxRead)]
+    [InlineData(Scopes.TaxWrite)]
     public async Task Program_answers_any_valid_token_whatever_its_scope(string scope)
     {
         await using var app = await TestApp.StartAsync();
@@ -143,6 +162,7 @@ public sealed class AuthTests
         await Api.ExpectAsync(await SendAsync(app, "GET", "/v1/program", "Bearer " + revoked), 200);
         await using (var db = app.Db())
             await ProgramAdmin.RevokeTokenAsync(db, t.ProgramId, revokedId, app.Clock.GetUtcNow().UtcDateTime);
+        app.Clock.Advance(TokenCache.Lifetime);
         await Unauthorized(await SendAsync(app, "GET", "/v1/program", "Bearer " + revoked));
 
         var (_, expiring) = await CreateTokenAsync(app, t.ProgramId, [Scopes.PayoutsRead], expiresInDays: 1);
