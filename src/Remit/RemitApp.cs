@@ -66,6 +66,7 @@ public static class RemitApp
         app.UseAuthentication();
         app.UseApiRateLimits();
         app.UseAuthorization();
+        app.UseApiIdempotency();
 
         app.MapRemitHealth();
         app.MapOpenApi();

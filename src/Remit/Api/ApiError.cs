@@ -35,6 +35,7 @@ public static class ProblemHttp
         ProblemKind.TooLarge => 413,
         ProblemKind.Unverified => 401,
         ProblemKind.ProviderFailed => 502,
+        ProblemKind.Forbidden => 403,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 

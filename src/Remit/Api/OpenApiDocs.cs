@@ -96,9 +96,10 @@ public static class OpenApiDocs
         // Amounts are decimals with exactly the currency's decimals, never binary floating point.
         if ((Nullable.GetUnderlyingType(type) ?? type) == typeof(decimal)) schema.Format = "decimal";
         // A settings change sets the fields it names; a field given as null is refused (it has no "unset" value).
+        // approval_threshold alone takes null: it turns two-person approval off.
         if (type == typeof(SettingsChange))
-            foreach (var property in (schema.Properties ?? new Dictionary<string, IOpenApiSchema>()).Values.OfType<OpenApiSchema>())
-                property.Type &= ~JsonSchemaType.Null;
+            foreach (var (name, property) in schema.Properties ?? new Dictionary<string, IOpenApiSchema>())
+                if (name != "approval_threshold" && property is OpenApiSchema concrete) concrete.Type &= ~JsonSchemaType.Null;
     }
 
     private static async Task DescribeAuthAndErrorsAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
@@ -126,6 +127,7 @@ public static class OpenApiDocs
                 operation.Description = $"{operation.Description}\n\nToken scope: {named}.".TrimStart();
                 Refusal(operation, document, 403, $"The token lacks the scope {named}.");
             }
+            if (Idempotency.IsUnsafe(context.Description.HttpMethod ?? "")) DeclareIdempotencyKey(operation, document);
         }
 
         DeclareFiles(operation, context);
@@ -145,6 +147,25 @@ public static class OpenApiDocs
             if (response is OpenApiResponse declared && int.TryParse(key, out var status) && declared.Description == ReasonPhrase(status)
                 && Meanings.TryGetValue(status, out var meaning))
                 declared.Description = meaning;
+    }
+
+    /// <summary>The Idempotency-Key header every POST, PUT and PATCH with a token takes, and its two refusals.</summary>
+    private static void DeclareIdempotencyKey(OpenApiOperation operation, OpenApiDocument document)
+    {
+        operation.Parameters ??= [];
+        operation.Parameters.Add(new OpenApiParameter
+        {
+            Name = Idempotency.Header,
+            In = ParameterLocation.Header,
+            Required = false,
+            Description = "Optional. A key of 1–255 visible ASCII characters, unique per request, belonging to the token's program. " +
+                "The same key with the same request (method, path with query, body bytes) within 24 hours answers the first answer " +
+                "again with `Idempotent-Replayed: true` and does nothing more; with another request it is 422 `IDEMPOTENCY_KEY_REUSED`; " +
+                "while the first is still running, 409 `IDEMPOTENCY_KEY_IN_USE`.",
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = Idempotency.MaxKeyLength },
+        });
+        Refusal(operation, document, 409);
+        Refusal(operation, document, 422);
     }
 
     /// <summary>
@@ -176,9 +197,9 @@ public static class OpenApiDocs
     {
         [401] = "Not authenticated: no token, or an unknown, revoked or expired one (the webhook: an event PayPal did not verify).",
         [404] = "No such resource in the token's program.",
-        [409] = "The resource's state does not allow it (the message says why), or a unique value is taken.",
+        [409] = "The resource's state does not allow it (the message says why), a unique value is taken, or a request with the same Idempotency-Key is still running.",
         [413] = $"The body is over {Body.MaxBytes} bytes.",
-        [422] = "The input failed validation: `details` names each field and what is wrong.",
+        [422] = "The input failed validation: `details` names each field and what is wrong (or the Idempotency-Key was used with another request).",
         [429] = "Over the token's (or, without one, the client address's) requests a minute; see Retry-After.",
         [500] = "An unexpected failure on Remit's side (logged; no details are shown).",
         [502] = "PayPal refused the call or could not be reached.",

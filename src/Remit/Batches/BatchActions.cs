@@ -11,10 +11,12 @@ namespace Remit.Batches;
 
 public sealed record BatchDto(
     long Id, string Method, string Status, IReadOnlyList<long> PayoutIds, int Count, decimal Total, string Currency,
-    DateTime CreatedAt, string? ProviderBatchId, string SenderBatchId, DateTime? SentAt)
+    DateTime CreatedAt, string? ProviderBatchId, string SenderBatchId, DateTime? SentAt,
+    bool RequiresApproval, DateTime? ApprovedAt, string? ApprovedBy)
 {
     public static BatchDto Of(PayoutBatch b, IReadOnlyList<long> payoutIds) => new(b.Id, b.Method, b.Status, payoutIds, b.Count,
-        Money.ToDecimal(b.TotalMinor, b.Currency), b.Currency, b.CreatedAt, b.ProviderBatchId, b.SenderBatchId, b.SentAt);
+        Money.ToDecimal(b.TotalMinor, b.Currency), b.Currency, b.CreatedAt, b.ProviderBatchId, b.SenderBatchId, b.SentAt,
+        b.RequiresApproval, b.ApprovedAt, b.ApprovedByName);
 }
 
 /// <summary>What a batch is made of: listed ids, or the payout list's filters.</summary>
@@ -76,7 +78,11 @@ public static class BatchActions
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
-        var batch = new PayoutBatch { ProgramId = program.Id, Method = method, Currency = program.Currency, CreatedAt = now };
+        var batch = new PayoutBatch
+        {
+            ProgramId = program.Id, Method = method, Currency = program.Currency, CreatedAt = now,
+            CreatedByType = actor.Type, CreatedById = actor.Id,
+        };
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.PayoutBatches.Add(batch);
         await db.SaveChangesAsync(ct);
@@ -97,12 +103,60 @@ public static class BatchActions
             .GroupBy(p => p.BatchId).Select(g => new { Count = g.Count(), Sum = g.Sum(p => p.AmountMinor) }).SingleAsync(ct);
         batch.Count = totals.Count;
         batch.TotalMinor = totals.Sum;
+        batch.RequiresApproval = program.ApprovalThresholdMinor is { } threshold && totals.Sum >= threshold;
         db.AuditEvents.Add(actor.Record(program.Id, "batch.created", "batch", batch.Id, now, null, BatchStatus.Open,
-            $"{method}: {totals.Count} payouts, {Money.Format(totals.Sum, program.Currency)} {program.Currency}"));
+            $"{method}: {totals.Count} payouts, {Money.Format(totals.Sum, program.Currency)} {program.Currency}"
+            + (batch.RequiresApproval ? "; needs a second person's approval" : "")));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         BatchLog.For(db).Created(batch.Id, program.Id, method, totals.Count, Money.Format(totals.Sum, program.Currency), program.Currency, actor.Type, actor.Id);
         return Outcome<PayoutBatch>.Ok(batch);
+    }
+
+    /// <summary>
+    /// The two-person rule, the one place it is asked: a batch that needed approval when it was made cannot be sent,
+    /// downloaded or completed until someone other than its creator approved it. <paramref name="action"/> says what
+    /// was refused ("sent", "downloaded", "completed").
+    /// </summary>
+    public static Problem? ApprovalProblem(PayoutBatch batch, string action) =>
+        batch.RequiresApproval && batch.ApprovedAt is null
+            ? Problem.Conflict(Problem.Codes.ApprovalRequired,
+                $"Batch {batch.Id} is at or over the program's approval threshold: it cannot be {action} until a second person (another dashboard user or token than the one that made it) approves it.")
+            : null;
+
+    /// <summary>
+    /// The second person's approval: anyone with payouts:write (or a dashboard admin) but the batch's creator, once.
+    /// One conditional UPDATE, so the creator can never slip through a race, and approving twice changes nothing.
+    /// </summary>
+    public static async Task<Outcome<PayoutBatch>> ApproveAsync(RemitDb db, long batchId, Actor actor, TimeProvider clock, CancellationToken ct)
+    {
+        var batch = await db.PayoutBatches.AsNoTracking().SingleOrDefaultAsync(b => b.Id == batchId, ct);
+        if (batch is null) return Problem.NotFound("Batch not found.");
+        if (batch.CreatedByType == actor.Type && batch.CreatedById == actor.Id)
+            return Problem.Forbidden($"Batch {batchId} was made by this {(actor.Type == "user" ? "user" : "token")}; another dashboard user or token must approve it.");
+        if (!batch.RequiresApproval)
+            return Problem.InvalidStatus($"Batch {batchId} was under the program's approval threshold when it was made; it needs no approval.");
+        if (batch.ApprovedAt is not null) return Outcome<PayoutBatch>.Ok(batch);
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var approved = await db.PayoutBatches
+            .Where(b => b.Id == batchId && b.RequiresApproval && b.ApprovedAt == null
+                && !(b.CreatedByType == actor.Type && b.CreatedById == actor.Id))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(b => b.ApprovedAt, now)
+                .SetProperty(b => b.ApprovedByType, actor.Type)
+                .SetProperty(b => b.ApprovedById, actor.Id)
+                .SetProperty(b => b.ApprovedByName, actor.Name), ct);
+        if (approved == 1)
+        {
+            db.AuditEvents.Add(actor.Record(batch.ProgramId, "batch.approved", "batch", batchId, now,
+                notes: $"{Money.Format(batch.TotalMinor, batch.Currency)} {batch.Currency}"));
+            await db.SaveChangesAsync(ct);
+        }
+        await tx.CommitAsync(ct);
+        if (approved == 1) BatchLog.For(db).Approved(batchId, batch.ProgramId, actor.Type, actor.Id);
+        return Outcome<PayoutBatch>.Ok(await db.PayoutBatches.AsNoTracking().SingleAsync(b => b.Id == batchId, ct));
     }
 
     private static bool NeedsAccount(string method) => method is PayoutMethods.Bank or PayoutMethods.Crypto;
@@ -172,6 +226,7 @@ public static class BatchActions
                 v.Add("references", $"Payouts {Ids(lacking)} need a transaction hash valid for their network (EVM: 0x + 64 hex; Solana: a base58 signature).");
         }
         if (!v.IsValid) return v.ToProblem();
+        if (ApprovalProblem(batch, "completed") is { } unapproved) return unapproved;
         if (batch.SentAt is not null)
             return Problem.InvalidStatus($"Batch {batchId} was sent through the PayPal API; its payouts complete when PayPal reports them (sync or webhook).");
         if (processing.Count == 0)

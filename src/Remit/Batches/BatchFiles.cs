@@ -24,6 +24,8 @@ public static class BatchFiles
 
     public static async Task<Outcome<BatchFile>> BuildAsync(RemitDb db, SecretBox secrets, PayoutBatch batch, CancellationToken ct)
     {
+        // The file is what pays: a batch waiting for its second person has none yet.
+        if (BatchActions.ApprovalProblem(batch, "downloaded") is { } unapproved) return unapproved;
         var program = await db.CurrentProgramAsync(ct);
         var payouts = await db.Payouts.AsNoTracking().Where(p => p.BatchId == batch.Id && p.Status != PayoutStatus.Failed)
             .OrderBy(p => p.Id).ToListAsync(ct);

@@ -27,6 +27,9 @@ public static partial class BatchLog
     [LoggerMessage(2005, LogLevel.Information, "Batch {BatchId} of program {ProgramId} marked completed: {Count} processing payouts completed, batch now {Status}, by {ActorType} {ActorId}")]
     public static partial void Completed(this ILogger log, long batchId, long programId, int count, string status, string actorType, string? actorId);
 
+    [LoggerMessage(2006, LogLevel.Information, "Batch {BatchId} of program {ProgramId} approved by {ActorType} {ActorId}")]
+    public static partial void Approved(this ILogger log, long batchId, long programId, string actorType, string? actorId);
+
     [LoggerMessage(2101, LogLevel.Warning, "PayPal did not take batch {BatchId} of program {ProgramId} (HTTP {PayPalStatus}); nothing recorded as sent, a retry reuses its sender_batch_id")]
     public static partial void SendFailed(this ILogger log, Exception exception, long batchId, long programId, int? payPalStatus);
 

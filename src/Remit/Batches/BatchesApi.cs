@@ -47,6 +47,10 @@ public static class BatchesApi
             .WithName("completePayoutBatch").WithSummary("Mark a batch paid")
             .WithDescription("Completes the batch's processing payouts with `reference` (or, for crypto, each payout's transaction hash in `references`) and optional `notes`.")
             .Produces<ErrorEnvelope>(409);
+        group.MapPost("/{id:long}/approve", Approve).RequireAuthorization(Scopes.PayoutsWrite)
+            .WithName("approvePayoutBatch").WithSummary("Approve a batch (second person)")
+            .WithDescription("A batch whose total reached the program's `approval_threshold` when it was made cannot be sent, downloaded or completed (409 `APPROVAL_REQUIRED`) until someone other than its creator approves it here: another token, or another dashboard user. The creator's own token is 403 `FORBIDDEN`; a batch that needs no approval is 409 `INVALID_STATUS`; approving an approved batch answers it as it is. Takes no body.")
+            .Produces<ErrorEnvelope>(403).Produces<ErrorEnvelope>(409);
         group.MapPost("/{id:long}/send", Send).RequireAuthorization(Scopes.PayoutsWrite)
             .WithName("sendPayoutBatch").WithSummary("Send a batch to PayPal")
             .WithDescription("Sends a PayPal batch through PayPal's Payouts API with the saved credentials; a batch already sent answers as it is. Takes no body.")
@@ -167,6 +171,13 @@ public static class BatchesApi
         }
         if (!v.IsValid) return await v.ToProblem().ToHttpAsync(() => db.PayoutBatches.AnyAsync(b => b.Id == id, ct), "Batch not found.");
         var outcome = await BatchActions.CompleteAsync(db, id, reference, notes, references, http.Actor(), clock, ct);
+        if (outcome.Error is not null) return outcome.Error.ToHttp();
+        return TypedResults.Ok(new DataEnvelope<BatchDto>(await BatchActions.ToDtoAsync(db, outcome.Value!, ct)));
+    }
+
+    public static async Task<Results<Ok<DataEnvelope<BatchDto>>, ApiError>> Approve(long id, HttpContext http, RemitDb db, TimeProvider clock, CancellationToken ct)
+    {
+        var outcome = await BatchActions.ApproveAsync(db, id, http.Actor(), clock, ct);
         if (outcome.Error is not null) return outcome.Error.ToHttp();
         return TypedResults.Ok(new DataEnvelope<BatchDto>(await BatchActions.ToDtoAsync(db, outcome.Value!, ct)));
     }

@@ -50,6 +50,7 @@ public sealed class PayPalPayouts(RemitDb db, PayPalClient client, SecretBox sec
             return Problem.Invalid("plan", $"The {program.Plan} plan pays PayPal by hand: download the batch's file and upload it at PayPal, then complete the batch. Sending through the PayPal API is in basic and up.");
         if (Credentials(program) is not { } credentials)
             return Problem.Invalid("paypal", "Set client_id and client_secret with PUT /v1/settings/paypal first.");
+        if (BatchActions.ApprovalProblem(batch, "sent") is { } unapproved) return unapproved;
         if (batch.SentAt is not null) return Outcome<PayoutBatch>.Ok(batch);
 
         var now = clock.GetUtcNow().UtcDateTime;

@@ -25,6 +25,19 @@ public sealed class PayoutBatch
     public DateTime? SendStartedAt { get; set; }
     public DateTime? SentAt { get; set; }
 
+    /// <summary>Who made it (actor type and id): the one person who may not approve it.</summary>
+    public string? CreatedByType { get; set; }
+    public string? CreatedById { get; set; }
+    /// <summary>
+    /// Fixed at creation from the program's approval_threshold: raising the threshold afterwards cannot release a batch
+    /// that needed a second person.
+    /// </summary>
+    public bool RequiresApproval { get; set; }
+    public DateTime? ApprovedAt { get; set; }
+    public string? ApprovedByType { get; set; }
+    public string? ApprovedById { get; set; }
+    public string? ApprovedByName { get; set; }
+
     /// <summary>
     /// Our sender_batch_id at PayPal: stable for the batch, so a retry after a timeout is recognised by PayPal as the
     /// same batch and never pays twice. The program id keeps it unique across tenants sharing one PayPal account.
@@ -57,6 +70,11 @@ internal sealed class PayoutBatchConfiguration : IEntityTypeConfiguration<Payout
         b.Property(x => x.Status).HasMaxLength(20);
         b.Property(x => x.Currency).HasMaxLength(3);
         b.Property(x => x.ProviderBatchId).HasMaxLength(64);
+        b.Property(x => x.CreatedByType).HasMaxLength(20);
+        b.Property(x => x.CreatedById).HasMaxLength(64);
+        b.Property(x => x.ApprovedByType).HasMaxLength(20);
+        b.Property(x => x.ApprovedById).HasMaxLength(64);
+        b.Property(x => x.ApprovedByName).HasMaxLength(320);
         b.Ignore(x => x.SenderBatchId);
         b.HasOne<Programs.AffiliateProgram>().WithMany().HasForeignKey(x => x.ProgramId);
         b.HasIndex(x => new { x.ProgramId, x.CreatedAt });

@@ -19,6 +19,14 @@ public sealed class Commission
     public DateTime CreatedAt { get; set; }
     public DateTime? VoidedAt { get; set; }
 
+    /// <summary>On a claw-back (a negative adjustment): the paid commission it takes back.</summary>
+    public long? ClawbackOf { get; set; }
+    /// <summary>
+    /// On a paid commission: how much of it claw-backs have taken back so far (positive minor units). Raised by one
+    /// conditional UPDATE that refuses to pass the amount, so racing claw-backs never take back more than was paid.
+    /// </summary>
+    public long ClawedBackMinor { get; set; }
+
     /// <summary>The payout that holds this commission now (pending, processing or completed); null when free.</summary>
     public long? PayoutId { get; set; }
     public Payout? Payout { get; set; }
@@ -78,6 +86,7 @@ internal sealed class CommissionConfiguration : IEntityTypeConfiguration<Commiss
         b.HasOne<Programs.AffiliateProgram>().WithMany().HasForeignKey(c => c.ProgramId);
         b.HasOne(c => c.Affiliate).WithMany().HasForeignKey(c => c.AffiliateId);
         b.HasOne(c => c.Payout).WithMany().HasForeignKey(c => c.PayoutId);
+        b.HasOne<Commission>().WithMany().HasForeignKey(c => c.ClawbackOf);
         // The merchant's order id is unique within a program when given; the database enforces it under races.
         b.HasIndex(c => new { c.ProgramId, c.Reference }).IsUnique().HasFilter("reference IS NOT NULL");
         // Status is derived from (payout_id, voided_at, earned_at): with all three in the index, counting and

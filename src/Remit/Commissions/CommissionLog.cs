@@ -14,4 +14,7 @@ public static partial class CommissionLog
 
     [LoggerMessage(4002, LogLevel.Information, "Commission {CommissionId} of program {ProgramId} voided by {ActorType} {ActorId}")]
     public static partial void Voided(this ILogger log, long commissionId, long programId, string actorType, string? actorId);
+
+    [LoggerMessage(4003, LogLevel.Information, "Commission {CommissionId} of program {ProgramId} clawed back by {Amount} {Currency} as adjustment {ClawbackId}, by {ActorType} {ActorId}")]
+    public static partial void ClawedBack(this ILogger log, long commissionId, long programId, string amount, string currency, long clawbackId, string actorType, string? actorId);
 }

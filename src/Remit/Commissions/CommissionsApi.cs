@@ -3,14 +3,17 @@ using Microsoft.EntityFrameworkCore;
 using Remit.Affiliates;
 using Remit.Api;
 using Remit.Data;
+using Remit.Payouts;
 
 namespace Remit.Commissions;
 
 public sealed record CommissionDto(
     long Id, long AffiliateId, decimal Amount, string Currency, string? Description, string? Reference, string Kind,
-    string Status, DateTime EarnedAt, DateTime CreatedAt, DateTime? VoidedAt, long? PayoutId);
+    string Status, DateTime EarnedAt, DateTime CreatedAt, DateTime? VoidedAt, long? PayoutId, long? ClawbackOf, decimal ClawedBack);
 
 public sealed record CommissionBody(long? AffiliateId, decimal? Amount, string? Description, string? Reference, DateTime? EarnedAt);
+
+public sealed record ClawBackBody(decimal? Amount);
 
 public sealed record CommissionRow(Commission Commission, string? PayoutStatus)
 {
@@ -18,7 +21,8 @@ public sealed record CommissionRow(Commission Commission, string? PayoutStatus)
     {
         var c = Commission;
         return new(c.Id, c.AffiliateId, Money.ToDecimal(c.AmountMinor, c.Currency), c.Currency, c.Description, c.Reference,
-            c.Kind, CommissionStatus.Of(c.VoidedAt, PayoutStatus, c.EarnedAt, cutoff), c.EarnedAt, c.CreatedAt, c.VoidedAt, c.PayoutId);
+            c.Kind, CommissionStatus.Of(c.VoidedAt, PayoutStatus, c.EarnedAt, cutoff), c.EarnedAt, c.CreatedAt, c.VoidedAt, c.PayoutId,
+            c.ClawbackOf, Money.ToDecimal(c.ClawedBackMinor, c.Currency));
     }
 }
 
@@ -38,6 +42,10 @@ public static class CommissionsApi
         group.MapPost("/", Create).RequireAuthorization(Scopes.CommissionsWrite).Accepts<CommissionBody>("application/json")
             .WithName("createCommission").WithSummary("Record a commission")
             .WithDescription("What an affiliate (`affiliate_id`) earned: `amount` in the program's currency (no more decimals than it has), optional `description`, `reference` (unique per program) and `earned_at`. It becomes payable after the program's hold days.")
+            .Produces<ErrorEnvelope>(404).Produces<ErrorEnvelope>(409);
+        group.MapPost("/{id:long}/claw-back", ClawBack).RequireAuthorization(Scopes.CommissionsWrite).Accepts<ClawBackBody>("application/json")
+            .WithName("clawBackCommission").WithSummary("Claw back a paid commission")
+            .WithDescription("An order refunded after its commission was paid: records a negative `adjustment` commission (`clawback_of` names this one, no `reference`) of `amount` (positive; default what is not yet clawed back). It is payable at once and nets against what the affiliate earns next; a negative balance carries forward and nothing is paid until later commissions cover it. Only a `paid` commission (else 409 `INVALID_STATUS`); at most what is not yet clawed back (409 when claw-backs already took it).")
             .Produces<ErrorEnvelope>(404).Produces<ErrorEnvelope>(409);
         group.MapPost("/{id:long}/void", Void).RequireAuthorization(Scopes.CommissionsWrite)
             .WithName("voidCommission").WithSummary("Void a commission")
@@ -84,6 +92,16 @@ public static class CommissionsApi
         var (body, error) = await Body.ReadAsync<CommissionBody>(http.Request);
         if (error is not null) return error.ToHttp();
         var outcome = await CommissionActions.CreateAsync(db, body ?? new CommissionBody(null, null, null, null, null), http.Actor(), clock, ct);
+        if (outcome.Error is not null) return outcome.Error.ToHttp();
+        var dto = await FindAsync(db, outcome.Value!.Id, clock, ct);
+        return TypedResults.Created($"/v1/commissions/{dto!.Id}", new DataEnvelope<CommissionDto>(dto));
+    }
+
+    public static async Task<Results<Created<DataEnvelope<CommissionDto>>, ApiError>> ClawBack(long id, HttpContext http, RemitDb db, TimeProvider clock, CancellationToken ct)
+    {
+        var (body, error) = await Body.ReadAsync<ClawBackBody>(http.Request);
+        if (error is not null) return await error.ToHttpAsync(() => db.Commissions.AnyAsync(c => c.Id == id, ct), "Commission not found.");
+        var outcome = await CommissionActions.ClawBackAsync(db, id, body?.Amount, http.Actor(), clock, ct);
         if (outcome.Error is not null) return outcome.Error.ToHttp();
         var dto = await FindAsync(db, outcome.Value!.Id, clock, ct);
         return TypedResults.Created($"/v1/commissions/{dto!.Id}", new DataEnvelope<CommissionDto>(dto));
@@ -141,20 +159,89 @@ public static class CommissionActions
         return Outcome<Commission>.Ok(commission);
     }
 
-    /// <summary>Voids a commission that is in no payout; a conflict (INVALID_STATUS) when it is already void or a payout has claimed it.</summary>
+    /// <summary>
+    /// Voids a commission that is in no payout; a conflict (INVALID_STATUS) when it is already void or a payout has
+    /// claimed it. Voiding a claw-back gives its amount back to the commission it clawed back (it may be clawed back again).
+    /// </summary>
     public static async Task<Outcome<long>> VoidAsync(RemitDb db, long id, Audit.Actor actor, TimeProvider clock, CancellationToken ct)
     {
-        if (!await db.Commissions.AnyAsync(c => c.Id == id, ct)) return Problem.NotFound("Commission not found.");
+        var found = await db.Commissions.Where(c => c.Id == id).Select(c => new { c.ClawbackOf, c.AmountMinor }).SingleOrDefaultAsync(ct);
+        if (found is null) return Problem.NotFound("Commission not found.");
         var now = clock.GetUtcNow().UtcDateTime;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         // Conditional: a commission already claimed by a payout (or voided) is never voided, even under a race.
         var voided = await db.Commissions.Where(c => c.Id == id && c.PayoutId == null && c.VoidedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.VoidedAt, now), ct);
         if (voided == 0) return Problem.InvalidStatus("The commission is already void or is in a payout.");
+        if (found.ClawbackOf is { } clawed)
+            await db.Commissions.Where(c => c.Id == clawed)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.ClawedBackMinor, c => c.ClawedBackMinor + found.AmountMinor), ct);
         db.AuditEvents.Add(actor.Record(db.ProgramId, "commission.voided", "commission", id, now, null, CommissionStatus.Void));
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         CommissionLog.For(db).Voided(id, db.ProgramId, actor.Type, actor.Id);
         return Outcome<long>.Ok(id);
     }
+
+    /// <summary>
+    /// A refund after payment: a negative adjustment of <paramref name="amount"/> (default: what is left) against a paid
+    /// commission. The commission's clawed-back total rises in one conditional UPDATE that refuses to pass its amount
+    /// (re-checked on the row under a race), in the same transaction as the adjustment's insert: racing claw-backs
+    /// never take back more than was paid; the loser is 409. Checks in the contract's order: 404, 422, 409.
+    /// </summary>
+    public static async Task<Outcome<Commission>> ClawBackAsync(RemitDb db, long id, decimal? amount, Audit.Actor actor, TimeProvider clock, CancellationToken ct)
+    {
+        var program = await db.CurrentProgramAsync(ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var found = await db.Commissions.AsNoTracking().Where(c => c.Id == id)
+            .Select(c => new { Commission = c, PayoutStatus = c.Payout != null ? c.Payout.Status : null }).SingleOrDefaultAsync(ct);
+        if (found is null) return Problem.NotFound("Commission not found.");
+        var original = found.Commission;
+        var v = new Validation();
+        var requested = amount is null ? null : v.Amount(amount, program.Currency, "amount", required: true);
+        if (requested > original.AmountMinor && original.AmountMinor > 0)
+            v.Add("amount", $"amount must be at most the commission's {Money.Format(original.AmountMinor, original.Currency)} {original.Currency}.");
+        if (!v.IsValid) return v.ToProblem();
+        var status = CommissionStatus.Of(original.VoidedAt, found.PayoutStatus, original.EarnedAt, CommissionStatus.PayableCutoff(now, program.HoldDays));
+        if (original.AmountMinor <= 0)
+            return Problem.InvalidStatus($"Commission {id} is a negative adjustment; only a paid sale or positive adjustment can be clawed back.");
+        if (status != CommissionStatus.Paid)
+            return Problem.InvalidStatus($"Commission {id} is {status}; only a paid commission can be clawed back (void an unpaid one, or fail its payout).");
+        var left = original.AmountMinor - original.ClawedBackMinor;
+        var take = requested ?? left;
+        if (left <= 0 || take > left)
+            return ClawedAlready(id, left, original.Currency);
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var taken = await db.Commissions
+            .Where(c => c.Id == id && c.VoidedAt == null && c.ClawedBackMinor + take <= c.AmountMinor
+                && db.Payouts.Any(p => p.Id == c.PayoutId && p.Status == PayoutStatus.Completed))
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.ClawedBackMinor, c => c.ClawedBackMinor + take), ct);
+        if (taken == 0)
+        {
+            await tx.RollbackAsync(ct);
+            var nowLeft = await db.Commissions.Where(c => c.Id == id).Select(c => c.AmountMinor - c.ClawedBackMinor).SingleAsync(ct);
+            return ClawedAlready(id, nowLeft, original.Currency);
+        }
+        var clawback = new Commission
+        {
+            ProgramId = program.Id, AffiliateId = original.AffiliateId, AmountMinor = -take, Currency = original.Currency,
+            Description = $"Claw-back of commission {id}", Kind = CommissionKind.Adjustment, ClawbackOf = id, EarnedAt = now, CreatedAt = now,
+        };
+        db.Commissions.Add(clawback);
+        await db.SaveChangesAsync(ct);
+        db.AuditEvents.Add(actor.Record(program.Id, "commission.clawed_back", "commission", id, now,
+            notes: $"{Money.Format(take, original.Currency)} {original.Currency} as commission {clawback.Id}"));
+        db.AuditEvents.Add(actor.Record(program.Id, "commission.created", "commission", clawback.Id, now, notes: $"claw-back of commission {id}"));
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        CommissionLog.For(db).ClawedBack(id, program.Id, Money.Format(take, original.Currency), original.Currency, clawback.Id, actor.Type, actor.Id);
+        return Outcome<Commission>.Ok(clawback);
+    }
+
+    private static Problem ClawedAlready(long id, long left, string currency) => Problem.InvalidStatus(left <= 0
+        ? $"Commission {id} is already clawed back in full."
+        : $"Only {Money.Format(left, currency)} {currency} of commission {id} is not yet clawed back.");
 
     private static async Task<Problem?> Duplicate(RemitDb db, string reference, CancellationToken ct)
     {

@@ -229,7 +229,8 @@ public sealed class ViewersMayPostAttribute : Attribute;
 
 /// <summary>
 /// Runs before every dashboard page handler: scopes the database to the user's program, loads the program for the
-/// layout, refuses a viewer's state-changing request (403, even when forged with a valid anti-forgery token), and
+/// layout, refuses a viewer's state-changing request (403, even when forged with a valid anti-forgery token), runs a
+/// submitted form at most once (FormTokens), and
 /// sets the pages' content security policy (the headers every answer carries are in Hosting/SecurityHeaders.cs).
 /// </summary>
 public sealed class DashboardFilter : IAsyncPageFilter
@@ -255,6 +256,8 @@ public sealed class DashboardFilter : IAsyncPageFilter
             }
             var db = http.RequestServices.GetRequiredService<RemitDb>();
             http.Items[typeof(AffiliateProgram)] = await db.Programs.AsNoTracking().SingleAsync(p => p.Id == programId, http.RequestAborted);
+            await FormTokens.RunOnceAsync(context, next, programId);
+            return;
         }
         await next();
     }

@@ -15,6 +15,8 @@ public enum ProblemKind
     Unverified,
     /// <summary>A payment provider refused or failed; nothing of ours was wrong.</summary>
     ProviderFailed,
+    /// <summary>This caller may not do it, whatever its scopes (the creator of a batch approving it).</summary>
+    Forbidden,
 }
 
 public sealed record ErrorDetail(string Field, string Message);
@@ -32,6 +34,8 @@ public sealed record Problem(ProblemKind Kind, string Code, string Message, IRea
         public const string Unauthorized = "UNAUTHORIZED", ProviderError = "PAYMENT_PROVIDER_ERROR";
         /// <summary>A row kept changing under a read-merge-validate-save until it gave up (see OptimisticConcurrency).</summary>
         public const string ConcurrentUpdate = "CONCURRENT_UPDATE";
+        /// <summary>A batch at or over the program's approval_threshold that no second person has approved yet.</summary>
+        public const string ApprovalRequired = "APPROVAL_REQUIRED", Forbidden = "FORBIDDEN";
     }
 
     public static Problem NotFound(string message = "Not found.") => new(ProblemKind.NotFound, Codes.NotFound, message, []);
@@ -43,6 +47,7 @@ public sealed record Problem(ProblemKind Kind, string Code, string Message, IRea
         Conflict(Codes.ConcurrentUpdate, $"The {what} kept changing while this change was saved; nothing was changed. Try again.");
     public static Problem TooLarge(string message) => new(ProblemKind.TooLarge, Codes.PayloadTooLarge, message, []);
     public static Problem Unverified(string message) => new(ProblemKind.Unverified, Codes.Unauthorized, message, []);
+    public static Problem Forbidden(string message) => new(ProblemKind.Forbidden, Codes.Forbidden, message, []);
     public static Problem ProviderFailed(string message) => new(ProblemKind.ProviderFailed, Codes.ProviderError, message, []);
 }
 

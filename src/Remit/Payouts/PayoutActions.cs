@@ -73,6 +73,15 @@ public static class PayoutActions
         $"The payable balance ({Money.Format(Money.ToDecimal(payableMinor, currency), currency)} {currency}) is more than one payout may be " +
         $"(at most {Money.Format(Money.MaxPayoutMinor, currency)} {currency}); void commissions so it fits.";
 
+    /// <summary>
+    /// Why no payout was made of a payable sum (minor units): too large for one payout, negative (claw-backs not yet
+    /// covered by later commissions; the balance carries forward), or nothing at all.
+    /// </summary>
+    public static string NothingToPay(decimal payableMinor, string currency) =>
+        payableMinor > Money.MaxPayoutMinor ? TooLarge(payableMinor, currency)
+        : payableMinor < 0 ? $"The affiliate's payable balance is negative ({Money.Format(Money.ToDecimal(payableMinor, currency), currency)} {currency}): claw-backs are owed back first, and nothing is paid until later commissions cover them."
+        : "The affiliate has no payable commissions.";
+
     /// <summary>POST /v1/payouts: a manual payout of everything payable now, in its own transaction.</summary>
     public static async Task<Outcome<Payout>> CreateManualAsync(RemitDb db, long? affiliateId, Actor actor, TimeProvider clock, CancellationToken ct)
     {
@@ -85,7 +94,7 @@ public static class PayoutActions
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var (payout, payable) = await CreateAsync(db, program, affiliate, PayoutSource.Manual, null, actor, clock.GetUtcNow().UtcDateTime, ct);
         if (payout is null)
-            return Problem.Invalid("affiliate_id", payable > 0 ? TooLarge(payable, program.Currency) : "The affiliate has no payable commissions.");
+            return Problem.Invalid("affiliate_id", NothingToPay(payable, program.Currency));
         await tx.CommitAsync(ct);
         PayoutLog.For(db).Created(payout, actor);
         return Outcome<Payout>.Ok(payout);

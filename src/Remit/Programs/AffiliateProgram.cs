@@ -19,6 +19,8 @@ public sealed class AffiliateProgram : Data.IVersioned
     public bool AllowEarlyRequests { get; set; }
     public bool AutoCreatePayouts { get; set; }
     public int HoldDays { get; set; }
+    /// <summary>A batch whose total reaches this needs a second person's approval; null = off.</summary>
+    public long? ApprovalThresholdMinor { get; set; }
 
     /// <summary>The merchant's originator details for NACHA files (GET/PUT /v1/settings/ach).</summary>
     public Settings.AchSettings Ach { get; set; } = new();

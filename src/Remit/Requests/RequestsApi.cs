@@ -171,9 +171,9 @@ public static class RequestActions
         if (moved == 0) return Problem.InvalidStatus($"Payout request {id} is no longer pending.");
         var (payout, payable) = await Payouts.PayoutActions.CreateAsync(db, program, request.Affiliate!, PayoutSource.Request, id, actor, now, ct);
         if (payout is null)
-            return Problem.Invalid("id", payable > 0
-                ? Payouts.PayoutActions.TooLarge(payable, program.Currency) + " The request stays pending."
-                : "The affiliate has nothing payable now; the request stays pending.");
+            return Problem.Invalid("id", payable == 0
+                ? "The affiliate has nothing payable now; the request stays pending."
+                : Payouts.PayoutActions.NothingToPay(payable, program.Currency) + " The request stays pending.");
         await db.PayoutRequests.Where(r => r.Id == id).ExecuteUpdateAsync(s => s.SetProperty(r => r.PayoutId, payout.Id), ct);
         db.AuditEvents.Add(actor.Record(program.Id, "request.approved", "request", id, now, RequestStatus.Pending, RequestStatus.Approved, $"payout {payout.Id}"));
         await db.SaveChangesAsync(ct);

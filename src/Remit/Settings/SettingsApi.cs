@@ -9,16 +9,22 @@ using Remit.Programs;
 namespace Remit.Settings;
 
 public sealed record PayoutSettings(
-    string PayoutFrequency, int PayoutDay, decimal MinPayout, bool AllowEarlyRequests, bool AutoCreatePayouts, int HoldDays, string Currency)
+    string PayoutFrequency, int PayoutDay, decimal MinPayout, bool AllowEarlyRequests, bool AutoCreatePayouts, int HoldDays, string Currency,
+    decimal? ApprovalThreshold)
 {
     public static PayoutSettings Of(AffiliateProgram p) => new(p.PayoutFrequency, p.PayoutDay,
-        Money.ToDecimal(p.MinPayoutMinor, p.Currency), p.AllowEarlyRequests, p.AutoCreatePayouts, p.HoldDays, p.Currency);
+        Money.ToDecimal(p.MinPayoutMinor, p.Currency), p.AllowEarlyRequests, p.AutoCreatePayouts, p.HoldDays, p.Currency,
+        p.ApprovalThresholdMinor is { } threshold ? Money.ToDecimal(threshold, p.Currency) : null);
 }
 
-/// <summary>A partial update: only the fields present in the PUT body are set.</summary>
+/// <summary>
+/// A partial update: only the fields present in the PUT body are set. <c>approval_threshold</c> may be given as null
+/// (turning two-person approval off), so whether it was given at all is kept apart.
+/// </summary>
 public sealed record SettingsChange(
     string? PayoutFrequency = null, int? PayoutDay = null, decimal? MinPayout = null, bool? AllowEarlyRequests = null,
-    bool? AutoCreatePayouts = null, int? HoldDays = null);
+    bool? AutoCreatePayouts = null, int? HoldDays = null, decimal? ApprovalThreshold = null,
+    [property: System.Text.Json.Serialization.JsonIgnore] bool ApprovalThresholdGiven = false);
 
 public static class SettingsApi
 {
@@ -29,10 +35,10 @@ public static class SettingsApi
         var group = app.MapApiGroup("/v1/settings", "Settings");
         group.MapGet("/payouts", Get).RequireAuthorization(Scopes.SettingsRead)
             .WithName("getPayoutSettings").WithSummary("Payout settings")
-            .WithDescription("When and how much the program pays: frequency and day, minimum payout, early requests, automatic payouts, hold days, currency.");
+            .WithDescription("When and how much the program pays: frequency and day, minimum payout, early requests, automatic payouts, hold days, currency, and the batch total from which two people must act (`approval_threshold`, null = off).");
         group.MapPut("/payouts", Put).RequireAuthorization(Scopes.SettingsWrite).Accepts<SettingsChange>("application/json")
             .WithName("updatePayoutSettings").WithSummary("Change payout settings")
-            .WithDescription("Sets the fields given (any subset); the others keep their value. The result is checked as a whole: `payout_day` is 1–28 for monthly payouts and an ISO weekday 1–7 otherwise. The currency cannot be changed here. 409 `CONCURRENT_UPDATE` when other changes to the program kept landing first.")
+            .WithDescription("Sets the fields given (any subset); the others keep their value. The result is checked as a whole: `payout_day` is 1–28 for monthly payouts and an ISO weekday 1–7 otherwise. `approval_threshold` (an amount, or null = off): a batch whose total reaches it needs a second person's approval. The currency cannot be changed here. 409 `CONCURRENT_UPDATE` when other changes to the program kept landing first.")
             .Produces<ErrorEnvelope>(409);
         return app;
     }
@@ -83,6 +89,15 @@ public static class SettingsApi
                 case "hold_days" when value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var hold):
                     change = change with { HoldDays = hold };
                     break;
+                case "approval_threshold" when value.ValueKind == JsonValueKind.Null:
+                    change = change with { ApprovalThreshold = null, ApprovalThresholdGiven = true };
+                    break;
+                case "approval_threshold" when value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var threshold):
+                    change = change with { ApprovalThreshold = threshold, ApprovalThresholdGiven = true };
+                    break;
+                case "approval_threshold":
+                    v.Add(field.Name, "approval_threshold must be an amount, or null to turn approval off.");
+                    break;
                 case "payout_frequency" or "payout_day" or "min_payout" or "hold_days":
                     v.Add(field.Name, field.Name == "payout_frequency" ? "payout_frequency must be a string." : $"{field.Name} must be a number.");
                     break;
@@ -119,6 +134,9 @@ public static class SettingsApi
         var minPayout = change.MinPayout is { } min ? v.Amount(min, program.Currency, "min_payout", required: true, min: 0) : program.MinPayoutMinor;
         var hold = change.HoldDays ?? program.HoldDays;
         if (hold is < 0 or > 365) v.Add("hold_days", "hold_days must be from 0 to 365.");
+        var threshold = change.ApprovalThresholdGiven
+            ? change.ApprovalThreshold is { } given ? v.Amount(given, program.Currency, "approval_threshold", required: true) : null
+            : program.ApprovalThresholdMinor;
         if (!v.IsValid) return v.ToProblem();
 
         program.PayoutFrequency = frequency;
@@ -127,7 +145,9 @@ public static class SettingsApi
         program.AllowEarlyRequests = change.AllowEarlyRequests ?? program.AllowEarlyRequests;
         program.AutoCreatePayouts = change.AutoCreatePayouts ?? program.AutoCreatePayouts;
         program.HoldDays = hold;
-        db.AuditEvents.Add(actor.Record(program.Id, "settings.updated", "program", program.Id, clock.GetUtcNow().UtcDateTime));
+        program.ApprovalThresholdMinor = threshold;
+        db.AuditEvents.Add(actor.Record(program.Id, "settings.updated", "program", program.Id, clock.GetUtcNow().UtcDateTime,
+            notes: threshold is { } t ? $"approval threshold {Money.Format(t, program.Currency)} {program.Currency}" : null));
         await db.SaveChangesAsync(ct);
         SettingsLog.For(db).PayoutSettingsChanged(program.Id, program.PayoutFrequency, program.PayoutDay, Money.Format(program.MinPayoutMinor, program.Currency), program.Currency,
             program.HoldDays, program.AllowEarlyRequests, actor.Type, actor.Id);

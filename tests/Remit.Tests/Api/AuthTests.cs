@@ -42,6 +42,7 @@ public sealed class AuthTests
         { "GET", "/v1/commissions/1", Scopes.CommissionsRead },
         { "POST", "/v1/commissions", Scopes.CommissionsWrite },
         { "POST", "/v1/commissions/1/void", Scopes.CommissionsWrite },
+        { "POST", "/v1/commissions/1/claw-back", Scopes.CommissionsWrite },
         { "POST", "/v1/payouts", Scopes.PayoutsWrite },
         { "GET", "/v1/payouts/requests/1", Scopes.PayoutsRead },
         { "POST", "/v1/payouts/requests", Scopes.PayoutsWrite },
@@ -57,6 +58,7 @@ public sealed class AuthTests
         { "POST", "/v1/payout-batches", Scopes.PayoutsWrite },
         { "POST", "/v1/payout-batches/1/complete", Scopes.PayoutsWrite },
         { "POST", "/v1/payout-batches/1/send", Scopes.PayoutsWrite },
+        { "POST", "/v1/payout-batches/1/approve", Scopes.PayoutsWrite },
         { "POST", "/v1/payout-batches/1/sync", Scopes.PayoutsWrite },
         { "POST", "/v1/payouts/1/return", Scopes.PayoutsWrite },
         // The portal.

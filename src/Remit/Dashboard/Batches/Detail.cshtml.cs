@@ -26,6 +26,12 @@ public sealed class DetailModel(RemitDb db, SecretBox secrets, PayPalPayouts pay
     public bool CanSync => Batch.ProviderBatchId is not null;
     public bool CanComplete => Batch.ProviderBatchId is null && Processing > 0;
     public int Processing => Payouts.Count(p => p.Status == PayoutStatus.Processing);
+    /// <summary>Waiting for its second person: the file, send and mark-paid actions are refused until then.</summary>
+    public bool AwaitsApproval => BatchActions.ApprovalProblem(Batch, "paid") is not null;
+    /// <summary>Whether this user made the batch (and so cannot approve it).</summary>
+    public bool MadeByMe => Batch.CreatedByType == Actor.Type && Batch.CreatedById == Actor.Id;
+    /// <summary>The batch's audit trail: who made, approved, downloaded, sent and completed it.</summary>
+    public IReadOnlyList<Audit.AuditEvent> Trail { get; private set; } = [];
 
     public string FileLabel => Batch.Method switch
     {
@@ -54,6 +60,12 @@ public sealed class DetailModel(RemitDb db, SecretBox secrets, PayPalPayouts pay
         await db.SaveChangesAsync(ct);
         BatchLog.For(db).FileDownloaded(id, file.FileName, batch.ProgramId, Actor.Type, Actor.Id);
         return File(file.Content, file.ContentType, file.FileName);
+    }
+
+    public async Task<IActionResult> OnPostApproveAsync(long id, CancellationToken ct)
+    {
+        var outcome = await BatchActions.ApproveAsync(db, id, Actor, clock, ct);
+        return Done(id, outcome.Error, $"Batch #{id} approved: it can now be downloaded, sent and marked paid.");
     }
 
     public async Task<IActionResult> OnPostSendAsync(long id, CancellationToken ct)
@@ -98,6 +110,8 @@ public sealed class DetailModel(RemitDb db, SecretBox secrets, PayPalPayouts pay
         if (batch.Method == PayoutMethods.Crypto)
             Networks = await db.Payouts.AsNoTracking().Where(p => p.BatchId == id).ToDictionaryAsync(p => p.Id, p => p.Account.Network, ct);
         PayPalConfigured = Program.PayPal is { ClientId: not null, ClientSecret: not null };
+        Trail = await db.AuditEvents.AsNoTracking().Where(e => e.EntityType == "batch" && e.EntityId == id)
+            .OrderBy(e => e.At).ThenBy(e => e.Id).ToListAsync(ct);
         return true;
     }
 }

@@ -29,7 +29,8 @@ public sealed class IndexModel(RemitDb db, SecretBox secrets, IOptions<PayPalOpt
     public bool PayPalSecretSet { get; private set; }
     public string PayPalBaseUrl(string environment) => paypalOptions.Value.BaseUrl(environment).ToString();
 
-    public sealed record SettingsForm(string Frequency, string Day, string MinPayout, bool AllowEarlyRequests, bool AutoCreatePayouts, string HoldDays);
+    public sealed record SettingsForm(string Frequency, string Day, string MinPayout, bool AllowEarlyRequests, bool AutoCreatePayouts, string HoldDays,
+        string ApprovalThreshold);
 
     public SettingsForm Form { get; private set; } = null!;
 
@@ -47,7 +48,7 @@ public sealed class IndexModel(RemitDb db, SecretBox secrets, IOptions<PayPalOpt
         PayPalSecretSet = p.ClientSecret is not null;
         var s = PayoutSettings.Of(Program);
         Form = new SettingsForm(s.PayoutFrequency, Text(s.PayoutDay), s.MinPayout.ToString(CultureInfo.InvariantCulture),
-            s.AllowEarlyRequests, s.AutoCreatePayouts, Text(s.HoldDays));
+            s.AllowEarlyRequests, s.AutoCreatePayouts, Text(s.HoldDays), s.ApprovalThreshold?.ToString(CultureInfo.InvariantCulture) ?? "");
     }
 
     /// <summary>The ACH originator form: every field sent, blank clears it; saved through PUT /v1/settings/ach's SaveAchAsync.</summary>
@@ -95,12 +96,16 @@ public sealed class IndexModel(RemitDb db, SecretBox secrets, IOptions<PayPalOpt
 
     public async Task<IActionResult> OnPostAsync([FromForm(Name = "payout_frequency")] string? frequency, [FromForm(Name = "payout_day")] string? day,
         [FromForm(Name = "min_payout")] string? minPayout, [FromForm(Name = "allow_early_requests")] bool allowEarlyRequests,
-        [FromForm(Name = "auto_create_payouts")] bool autoCreatePayouts, [FromForm(Name = "hold_days")] string? holdDays, CancellationToken ct)
+        [FromForm(Name = "auto_create_payouts")] bool autoCreatePayouts, [FromForm(Name = "hold_days")] string? holdDays,
+        [FromForm(Name = "approval_threshold")] string? approvalThreshold, CancellationToken ct)
     {
         OnGet();
-        Form = new SettingsForm(frequency ?? "", day ?? "", minPayout ?? "", allowEarlyRequests, autoCreatePayouts, holdDays ?? "");
+        Form = new SettingsForm(frequency ?? "", day ?? "", minPayout ?? "", allowEarlyRequests, autoCreatePayouts, holdDays ?? "", approvalThreshold ?? "");
         var v = new Validation();
-        var change = new SettingsChange(frequency, Whole(day, "payout_day", v), Amount(minPayout, v), allowEarlyRequests, autoCreatePayouts, Whole(holdDays, "hold_days", v));
+        // A blank threshold turns two-person approval off, as null does in the API.
+        var threshold = string.IsNullOrWhiteSpace(approvalThreshold) ? null : Amount(approvalThreshold, "approval_threshold", v);
+        var change = new SettingsChange(frequency, Whole(day, "payout_day", v), Amount(minPayout, "min_payout", v), allowEarlyRequests, autoCreatePayouts,
+            Whole(holdDays, "hold_days", v), threshold, ApprovalThresholdGiven: true);
         var error = v.IsValid ? (await SettingsApi.SaveAsync(db, change, Actor, clock, ct)).Error : v.ToProblem();
         if (error is not null)
         {
@@ -121,10 +126,10 @@ public sealed class IndexModel(RemitDb db, SecretBox secrets, IOptions<PayPalOpt
         return null;
     }
 
-    private static decimal? Amount(string? text, Validation v)
+    private static decimal? Amount(string? text, string field, Validation v)
     {
         if (decimal.TryParse(text?.Trim(), NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)) return value;
-        v.Add("min_payout", "min_payout must be a number such as 50.00.");
+        v.Add(field, $"{field} must be a number such as 50.00.");
         return null;
     }
 }

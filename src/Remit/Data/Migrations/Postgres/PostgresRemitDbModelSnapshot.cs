@@ -292,6 +292,74 @@ namespace Remit.Data.Migrations.Postgres
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("Remit.Api.IdempotencyKey", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<byte[]>("Body")
+                        .HasColumnType("bytea")
+                        .HasColumnName("body");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<string>("ContentType")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("content_type");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("fingerprint");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Location")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("location");
+
+                    b.Property<long>("ProgramId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("program_id");
+
+                    b.Property<int?>("StatusCode")
+                        .HasColumnType("integer")
+                        .HasColumnName("status_code");
+
+                    b.HasKey("Id")
+                        .HasName("pk_idempotency_keys");
+
+                    b.HasIndex("ProgramId", "ExpiresAt")
+                        .HasDatabaseName("ix_idempotency_keys_program_id_expires_at");
+
+                    b.HasIndex("ProgramId", "Key")
+                        .IsUnique()
+                        .HasDatabaseName("ix_idempotency_keys_program_id_key");
+
+                    b.ToTable("idempotency_keys", (string)null);
+                });
+
             modelBuilder.Entity("Remit.Audit.AuditEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -374,6 +442,25 @@ namespace Remit.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<DateTime?>("ApprovedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("approved_at");
+
+                    b.Property<string>("ApprovedById")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("approved_by_id");
+
+                    b.Property<string>("ApprovedByName")
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)")
+                        .HasColumnName("approved_by_name");
+
+                    b.Property<string>("ApprovedByType")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("approved_by_type");
+
                     b.Property<int>("Count")
                         .HasColumnType("integer")
                         .HasColumnName("count");
@@ -381,6 +468,16 @@ namespace Remit.Data.Migrations.Postgres
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedById")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("created_by_id");
+
+                    b.Property<string>("CreatedByType")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("created_by_type");
 
                     b.Property<string>("Currency")
                         .IsRequired()
@@ -402,6 +499,10 @@ namespace Remit.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("provider_batch_id");
+
+                    b.Property<bool>("RequiresApproval")
+                        .HasColumnType("boolean")
+                        .HasColumnName("requires_approval");
 
                     b.Property<DateTime?>("SendStartedAt")
                         .HasColumnType("timestamp with time zone")
@@ -452,6 +553,14 @@ namespace Remit.Data.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("amount_minor");
 
+                    b.Property<long?>("ClawbackOf")
+                        .HasColumnType("bigint")
+                        .HasColumnName("clawback_of");
+
+                    b.Property<long>("ClawedBackMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("clawed_back_minor");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -499,6 +608,9 @@ namespace Remit.Data.Migrations.Postgres
 
                     b.HasIndex("AffiliateId")
                         .HasDatabaseName("ix_commissions_affiliate_id");
+
+                    b.HasIndex("ClawbackOf")
+                        .HasDatabaseName("ix_commissions_clawback_of");
 
                     b.HasIndex("PayoutId")
                         .HasDatabaseName("ix_commissions_payout_id");
@@ -893,6 +1005,10 @@ namespace Remit.Data.Migrations.Postgres
                     b.Property<bool>("AllowEarlyRequests")
                         .HasColumnType("boolean")
                         .HasColumnName("allow_early_requests");
+
+                    b.Property<long?>("ApprovalThresholdMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("approval_threshold_minor");
 
                     b.Property<bool>("AutoCreatePayouts")
                         .HasColumnType("boolean")
@@ -1416,6 +1532,16 @@ namespace Remit.Data.Migrations.Postgres
                         .HasConstraintName("fk_users_programs_program_id");
                 });
 
+            modelBuilder.Entity("Remit.Api.IdempotencyKey", b =>
+                {
+                    b.HasOne("Remit.Programs.AffiliateProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_idempotency_keys_programs_program_id");
+                });
+
             modelBuilder.Entity("Remit.Audit.AuditEvent", b =>
                 {
                     b.HasOne("Remit.Programs.AffiliateProgram", null)
@@ -1444,6 +1570,11 @@ namespace Remit.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_commissions_affiliates_affiliate_id");
+
+                    b.HasOne("Remit.Commissions.Commission", null)
+                        .WithMany()
+                        .HasForeignKey("ClawbackOf")
+                        .HasConstraintName("fk_commissions_commissions_clawback_of");
 
                     b.HasOne("Remit.Payouts.Payout", "Payout")
                         .WithMany()

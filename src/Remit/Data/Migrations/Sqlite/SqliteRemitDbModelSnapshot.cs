@@ -272,6 +272,72 @@ namespace Remit.Data.Migrations.Sqlite
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("Remit.Api.IdempotencyKey", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<byte[]>("Body")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("body");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("completed_at");
+
+                    b.Property<string>("ContentType")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("content_type");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fingerprint");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Location")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("location");
+
+                    b.Property<long>("ProgramId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("program_id");
+
+                    b.Property<int?>("StatusCode")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status_code");
+
+                    b.HasKey("Id")
+                        .HasName("pk_idempotency_keys");
+
+                    b.HasIndex("ProgramId", "ExpiresAt")
+                        .HasDatabaseName("ix_idempotency_keys_program_id_expires_at");
+
+                    b.HasIndex("ProgramId", "Key")
+                        .IsUnique()
+                        .HasDatabaseName("ix_idempotency_keys_program_id_key");
+
+                    b.ToTable("idempotency_keys", (string)null);
+                });
+
             modelBuilder.Entity("Remit.Audit.AuditEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -350,6 +416,25 @@ namespace Remit.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
+                    b.Property<DateTime?>("ApprovedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("approved_at");
+
+                    b.Property<string>("ApprovedById")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("approved_by_id");
+
+                    b.Property<string>("ApprovedByName")
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("approved_by_name");
+
+                    b.Property<string>("ApprovedByType")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("approved_by_type");
+
                     b.Property<int>("Count")
                         .HasColumnType("INTEGER")
                         .HasColumnName("count");
@@ -357,6 +442,16 @@ namespace Remit.Data.Migrations.Sqlite
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedById")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by_id");
+
+                    b.Property<string>("CreatedByType")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by_type");
 
                     b.Property<string>("Currency")
                         .IsRequired()
@@ -378,6 +473,10 @@ namespace Remit.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")
                         .HasColumnName("provider_batch_id");
+
+                    b.Property<bool>("RequiresApproval")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("requires_approval");
 
                     b.Property<DateTime?>("SendStartedAt")
                         .HasColumnType("TEXT")
@@ -426,6 +525,14 @@ namespace Remit.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("amount_minor");
 
+                    b.Property<long?>("ClawbackOf")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("clawback_of");
+
+                    b.Property<long>("ClawedBackMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("clawed_back_minor");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
@@ -473,6 +580,9 @@ namespace Remit.Data.Migrations.Sqlite
 
                     b.HasIndex("AffiliateId")
                         .HasDatabaseName("ix_commissions_affiliate_id");
+
+                    b.HasIndex("ClawbackOf")
+                        .HasDatabaseName("ix_commissions_clawback_of");
 
                     b.HasIndex("PayoutId")
                         .HasDatabaseName("ix_commissions_payout_id");
@@ -857,6 +967,10 @@ namespace Remit.Data.Migrations.Sqlite
                     b.Property<bool>("AllowEarlyRequests")
                         .HasColumnType("INTEGER")
                         .HasColumnName("allow_early_requests");
+
+                    b.Property<long?>("ApprovalThresholdMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("approval_threshold_minor");
 
                     b.Property<bool>("AutoCreatePayouts")
                         .HasColumnType("INTEGER")
@@ -1374,6 +1488,16 @@ namespace Remit.Data.Migrations.Sqlite
                         .HasConstraintName("fk_users_programs_program_id");
                 });
 
+            modelBuilder.Entity("Remit.Api.IdempotencyKey", b =>
+                {
+                    b.HasOne("Remit.Programs.AffiliateProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_idempotency_keys_programs_program_id");
+                });
+
             modelBuilder.Entity("Remit.Audit.AuditEvent", b =>
                 {
                     b.HasOne("Remit.Programs.AffiliateProgram", null)
@@ -1402,6 +1526,11 @@ namespace Remit.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_commissions_affiliates_affiliate_id");
+
+                    b.HasOne("Remit.Commissions.Commission", null)
+                        .WithMany()
+                        .HasForeignKey("ClawbackOf")
+                        .HasConstraintName("fk_commissions_commissions_clawback_of");
 
                     b.HasOne("Remit.Payouts.Payout", "Payout")
                         .WithMany()
