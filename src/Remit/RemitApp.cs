@@ -9,6 +9,7 @@ using Remit.Payments.PayPal;
 using Remit.Payouts;
 using Remit.Programs;
 using Remit.Requests;
+using Remit.Schedule;
 using Remit.Security;
 using Remit.Settings;
 
@@ -46,6 +47,7 @@ public static class RemitApp
         services.AddHttpClient<Remit.Payments.PayPal.PayPalClient>().AddPayPalResilience();
         services.AddScoped<PayPalPayouts>();
         services.AddSingleton<Payouts.StatementRenders>();
+        services.AddRemitSchedule(builder.Configuration);
         services.AddRemitDashboard(builder.Configuration, builder.Environment);
 
         var app = builder.Build();
@@ -78,6 +80,7 @@ public static class RemitApp
         app.MapSettings();
         app.MapPaymentSettings();
         app.MapBatches();
+        app.MapScheduleRuns();
         app.MapRemitDashboard();
         return app;
     }

@@ -30,6 +30,7 @@ public abstract class RemitDb(DbContextOptions options) : DbContext(options)
     public DbSet<Dashboard.Account.DashboardSession> Sessions => Set<Dashboard.Account.DashboardSession>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<Batches.PayoutBatch> PayoutBatches => Set<Batches.PayoutBatch>();
+    public DbSet<Schedule.ScheduleRun> ScheduleRuns => Set<Schedule.ScheduleRun>();
 
     /// <summary>The program this unit of work acts for.</summary>
     public Task<AffiliateProgram> CurrentProgramAsync(CancellationToken ct) =>
@@ -59,6 +60,7 @@ public abstract class RemitDb(DbContextOptions options) : DbContext(options)
         modelBuilder.Entity<DashboardUser>().HasQueryFilter(e => e.ProgramId == ProgramId);
         modelBuilder.Entity<AuditEvent>().HasQueryFilter(e => e.ProgramId == ProgramId);
         modelBuilder.Entity<Batches.PayoutBatch>().HasQueryFilter(e => e.ProgramId == ProgramId);
+        modelBuilder.Entity<Schedule.ScheduleRun>().HasQueryFilter(e => e.ProgramId == ProgramId);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

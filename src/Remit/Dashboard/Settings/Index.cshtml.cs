@@ -33,7 +33,10 @@ public sealed class IndexModel(RemitDb db, SecretBox secrets, IOptions<PayPalOpt
 
     public SettingsForm Form { get; private set; } = null!;
 
-    public void OnGet()
+    /// <summary>The schedule's next payout day (GET /v1/settings/payouts' <c>next_payout_date</c>); null while it is off.</summary>
+    public DateOnly? NextPayoutDate { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken ct)
     {
         var a = Program.Ach;
         Ach = new()
@@ -45,7 +48,8 @@ public sealed class IndexModel(RemitDb db, SecretBox secrets, IOptions<PayPalOpt
         var p = Program.PayPal;
         PayPal = new() { ["client_id"] = p.ClientId, ["environment"] = p.Environment, ["webhook_id"] = p.WebhookId };
         PayPalSecretSet = p.ClientSecret is not null;
-        var s = PayoutSettings.Of(Program);
+        var s = await PayoutSettings.ReadAsync(db, Program, clock.GetUtcNow().UtcDateTime, ct);
+        NextPayoutDate = s.NextPayoutDate;
         Form = new SettingsForm(s.PayoutFrequency, Text(s.PayoutDay), s.MinPayout.ToString(CultureInfo.InvariantCulture),
             s.AllowEarlyRequests, s.AutoCreatePayouts, Text(s.HoldDays));
     }
@@ -57,7 +61,7 @@ public sealed class IndexModel(RemitDb db, SecretBox secrets, IOptions<PayPalOpt
         var outcome = await PaymentSettingsApi.SaveAchAsync(db, fields, Actor, clock, ct);
         if (outcome.Error is { } error)
         {
-            OnGet();
+            await OnGetAsync(ct);
             Ach = fields;
             return Refused(error);
         }
@@ -75,7 +79,7 @@ public sealed class IndexModel(RemitDb db, SecretBox secrets, IOptions<PayPalOpt
         var outcome = await PaymentSettingsApi.SavePayPalAsync(db, secrets, fields, Actor, clock, ct);
         if (outcome.Error is { } error)
         {
-            OnGet();
+            await OnGetAsync(ct);
             PayPal = fields;
             PayPal.Remove("client_secret");
             return Refused(error);
@@ -97,7 +101,7 @@ public sealed class IndexModel(RemitDb db, SecretBox secrets, IOptions<PayPalOpt
         [FromForm(Name = "min_payout")] string? minPayout, [FromForm(Name = "allow_early_requests")] bool allowEarlyRequests,
         [FromForm(Name = "auto_create_payouts")] bool autoCreatePayouts, [FromForm(Name = "hold_days")] string? holdDays, CancellationToken ct)
     {
-        OnGet();
+        await OnGetAsync(ct);
         Form = new SettingsForm(frequency ?? "", day ?? "", minPayout ?? "", allowEarlyRequests, autoCreatePayouts, holdDays ?? "");
         var v = new Validation();
         var change = new SettingsChange(frequency, Whole(day, "payout_day", v), Amount(minPayout, v), allowEarlyRequests, autoCreatePayouts, Whole(holdDays, "hold_days", v));
