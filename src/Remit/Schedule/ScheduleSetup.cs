@@ -15,6 +15,7 @@ public sealed class ScheduleOptions
 /// database (the qrtz_ tables of the QuartzScheduler migration) and clusters: of several `remit` processes, one fires
 /// each tick, and another takes over when that one stops. On SQLite (one process) the store is in memory. Quartz only
 /// decides when to look; once per affiliate and day is the payouts' unique key, so a tick fired twice changes nothing.
+/// It runs on the app's TimeProvider, as everything else does.
 /// </summary>
 public static class ScheduleSetup
 {
@@ -30,8 +31,6 @@ public static class ScheduleSetup
         services.AddQuartz(q =>
         {
             q.ConfigureScheduler(s => s.InstanceName = "remit");
-            // Quartz keeps real time: it only says when to look. Whether a payout day is due is the app's clock's call.
-            q.UseTimeProvider(TimeProvider.System);
             if (postgres)
                 q.UsePersistentStore(store =>
                 {

@@ -59,6 +59,8 @@ public sealed class AuthTests
         { "POST", "/v1/payout-batches/1/send", Scopes.PayoutsWrite },
         { "POST", "/v1/payout-batches/1/sync", Scopes.PayoutsWrite },
         { "POST", "/v1/payouts/1/return", Scopes.PayoutsWrite },
+        // Automation.
+        { "GET", "/v1/schedule-runs", Scopes.PayoutsRead },
     };
 
     [Theory]
