@@ -31,6 +31,9 @@ public abstract class RemitDb(DbContextOptions options) : DbContext(options)
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<Batches.PayoutBatch> PayoutBatches => Set<Batches.PayoutBatch>();
     public DbSet<Schedule.ScheduleRun> ScheduleRuns => Set<Schedule.ScheduleRun>();
+    public DbSet<Portal.PortalLink> PortalLinks => Set<Portal.PortalLink>();
+    public DbSet<Portal.PortalSession> PortalSessions => Set<Portal.PortalSession>();
+    public DbSet<Tax.TaxForm> TaxForms => Set<Tax.TaxForm>();
 
     /// <summary>The program this unit of work acts for.</summary>
     public Task<AffiliateProgram> CurrentProgramAsync(CancellationToken ct) =>
@@ -61,6 +64,7 @@ public abstract class RemitDb(DbContextOptions options) : DbContext(options)
         modelBuilder.Entity<AuditEvent>().HasQueryFilter(e => e.ProgramId == ProgramId);
         modelBuilder.Entity<Batches.PayoutBatch>().HasQueryFilter(e => e.ProgramId == ProgramId);
         modelBuilder.Entity<Schedule.ScheduleRun>().HasQueryFilter(e => e.ProgramId == ProgramId);
+        modelBuilder.Entity<Tax.TaxForm>().HasQueryFilter(e => e.ProgramId == ProgramId);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
