@@ -17,7 +17,7 @@ namespace Remit.Tests.Schedule;
 /// </summary>
 public sealed class ScheduleRaceTests
 {
-    private const int Affiliates = 30;
+    private const int Affiliates = 12;
     private static readonly DateOnly Day = new(2026, 4, 1);
 
     private sealed record Run(int ExitCode, string Stdout, string Stderr);
@@ -36,7 +36,7 @@ public sealed class ScheduleRaceTests
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
         await process.WaitForExitAsync(timeout.Token);
         return new Run(process.ExitCode, await stdout, await stderr);
     }
@@ -76,12 +76,11 @@ public sealed class ScheduleRaceTests
         var program = byProcesses.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         // Two processes run 1 April at the same time, while four runs inside the app (the clock on 1 April) race on
-        // the other program. Beside them (processes start slowly on a busy machine) two more are refused: a date after
-        // today (the program's, by the real clock these processes use) and a malformed one.
+        // the other program. Beside them (processes start slowly on a busy machine) a third is refused: a date after
+        // today (the program's, by the real clock these processes use).
         app.Clock.SetUtcNow(new DateTimeOffset(2026, 4, 1, 9, 0, 0, TimeSpan.Zero));
         var schedule = app.Services.GetRequiredService<PayoutSchedule>();
         var future = RemitAsync(cs, "schedule", "run", "--program", program, "--as-of", "2999-01-01");
-        var malformed = RemitAsync(cs, "schedule", "run", "--program", program, "--as-of", "1 April");
         var processes = Enumerable.Range(0, 2).Select(_ => RemitAsync(cs, "schedule", "run", "--program", program, "--as-of", "2026-04-01")).ToList();
         var runs = Enumerable.Range(0, 4).Select(_ => Task.Run(() => schedule.RunDueAsync(inProcess, null, CancellationToken.None))).ToList();
         var finished = await Task.WhenAll(processes);
@@ -90,8 +89,6 @@ public sealed class ScheduleRaceTests
         Assert.True((await future).ExitCode == 2, $"exit {(await future).ExitCode}: {(await future).Stderr}");
         Assert.Contains("after today", (await future).Stderr);
         Assert.Equal("", (await future).Stdout);
-        Assert.Equal(2, (await malformed).ExitCode);
-        Assert.Contains("YYYY-MM-DD", (await malformed).Stderr);
         foreach (var run in finished)
         {
             Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}: {run.Stderr}");
