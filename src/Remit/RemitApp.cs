@@ -10,6 +10,7 @@ using Remit.Payouts;
 using Remit.Portal;
 using Remit.Programs;
 using Remit.Requests;
+using Remit.Schedule;
 using Remit.Security;
 using Remit.Settings;
 using Remit.Tax;
@@ -50,6 +51,7 @@ public static class RemitApp
         services.AddScoped<PayPalPayouts>();
         services.AddSingleton<Payouts.StatementRenders>();
         services.AddSingleton(Tax1099.NecThresholds.FromConfiguration(builder.Configuration));
+        services.AddRemitSchedule(builder.Configuration);
         services.AddRemitDashboard(builder.Configuration, builder.Environment);
         services.AddRemitPortal(builder.Configuration, builder.Environment);
 
@@ -84,6 +86,7 @@ public static class RemitApp
         app.MapSettings();
         app.MapPaymentSettings();
         app.MapBatches();
+        app.MapScheduleRuns();
         app.MapPortalLinks();
         app.MapTax();
         app.MapTax1099();

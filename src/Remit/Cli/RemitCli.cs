@@ -16,7 +16,7 @@ namespace Remit.Cli;
 /// </summary>
 public static class RemitCli
 {
-    private static readonly string[] Commands = ["migrate", "programs", "tokens", "users", "demo", "secrets", "help", "--help", "-h", "-?", "--version"];
+    private static readonly string[] Commands = ["migrate", "programs", "tokens", "users", "demo", "secrets", "schedule", "help", "--help", "-h", "-?", "--version"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
 
@@ -137,6 +137,34 @@ public static class RemitCli
         }));
         secrets.Subcommands.Add(rotate);
         root.Subcommands.Add(secrets);
+
+        // schedule run: what the in-process scheduler does each minute, for cron or by hand; safe to repeat
+        var schedule = new Command("schedule", "The payout schedule.");
+        var scheduleProgram = new Option<long?>("--program") { Description = "Only this program (default: every program with auto_create_payouts on)." };
+        var asOf = new Option<string>("--as-of") { Description = "Run the latest payout day up to this date (YYYY-MM-DD, not in the future; default: each program's today)." };
+        var scheduleRun = new Command("run", "Run the payout day that is due, if not yet run; prints one line per day run: program, payout date, payouts made, affiliates skipped.") { scheduleProgram, asOf, json };
+        scheduleRun.SetAction((r, ct) => WithDb(async (db, host) =>
+        {
+            DateOnly? date = null;
+            if (r.GetValue(asOf) is { } text)
+                date = DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
+                    ? d : throw new ProgramAdmin.AdminException($"--as-of must be a date as YYYY-MM-DD, not '{text}'.");
+            var runner = new Schedule.PayoutSchedule(host.Services.GetRequiredService<IServiceScopeFactory>(), clock, host.Services.GetRequiredService<ILoggerFactory>());
+            var outcome = await runner.RunDueAsync(r.GetValue(scheduleProgram), date, ct);
+            if (outcome.Error is { } error) throw new ProgramAdmin.AdminException(error.Message);
+            var runs = outcome.Value!;
+            if (r.GetValue(json))
+                stdout.WriteLine(JsonSerializer.Serialize(runs.Select(run => new
+                {
+                    program_id = run.ProgramId, id = run.Id, payout_date = run.PayoutDate, created = run.Created,
+                    skipped = run.Skipped.Select(s => new { affiliate_id = s.AffiliateId, reason = s.Reason }),
+                })));
+            else
+                foreach (var run in runs)
+                    stdout.WriteLine(string.Join('\t', run.ProgramId, run.PayoutDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), run.Created.Count, run.Skipped.Count));
+        }));
+        schedule.Subcommands.Add(scheduleRun);
+        root.Subcommands.Add(schedule);
 
         return await root.Parse(args).InvokeAsync();
     }

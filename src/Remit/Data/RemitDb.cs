@@ -34,6 +34,7 @@ public abstract class RemitDb(DbContextOptions options) : DbContext(options), ID
     public DbSet<IdempotencyKey> IdempotencyKeys => Set<IdempotencyKey>();
     /// <summary>The cookie and anti-forgery keys every process shares (Hosting/SharedKeys.cs); no program's data.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<Schedule.ScheduleRun> ScheduleRuns => Set<Schedule.ScheduleRun>();
     public DbSet<Portal.PortalLink> PortalLinks => Set<Portal.PortalLink>();
     public DbSet<Portal.PortalSession> PortalSessions => Set<Portal.PortalSession>();
     public DbSet<Tax.TaxForm> TaxForms => Set<Tax.TaxForm>();
@@ -68,6 +69,7 @@ public abstract class RemitDb(DbContextOptions options) : DbContext(options), ID
         modelBuilder.Entity<AuditEvent>().HasQueryFilter(e => e.ProgramId == ProgramId);
         modelBuilder.Entity<Batches.PayoutBatch>().HasQueryFilter(e => e.ProgramId == ProgramId);
         modelBuilder.Entity<IdempotencyKey>().HasQueryFilter(e => e.ProgramId == ProgramId);
+        modelBuilder.Entity<Schedule.ScheduleRun>().HasQueryFilter(e => e.ProgramId == ProgramId);
         modelBuilder.Entity<Tax.TaxForm>().HasQueryFilter(e => e.ProgramId == ProgramId);
         modelBuilder.Entity<Tax1099.NecFiling>().HasQueryFilter(e => e.ProgramId == ProgramId);
     }

@@ -27,6 +27,8 @@ public sealed class Payout
     public string? FailureReason { get; set; }
     public required string Source { get; set; }
     public long? RequestId { get; set; }
+    /// <summary>The payout day (program's calendar) a scheduled payout was made for; one per affiliate and day.</summary>
+    public DateOnly? ScheduleDate { get; set; }
     public DateTime? PeriodStart { get; set; }
     public DateTime? PeriodEnd { get; set; }
     /// <summary>
@@ -119,6 +121,9 @@ internal sealed class PayoutConfiguration : IEntityTypeConfiguration<Payout>
         b.HasIndex(p => new { p.ProgramId, p.AmountMinor });
         b.HasIndex(p => new { p.ProgramId, p.AffiliateId, p.Status });
         b.HasIndex(p => new { p.ProgramId, p.Method, p.Status });
+        // The schedule's guarantee: one payout per affiliate and payout day, whichever process runs it, however often.
+        b.HasIndex(p => new { p.ProgramId, p.AffiliateId, p.ScheduleDate }).IsUnique().HasFilter("schedule_date IS NOT NULL");
+        b.HasIndex(p => new { p.ProgramId, p.ScheduleDate });
     }
 }
 

@@ -25,15 +25,16 @@ public static class PayoutActions
     /// Makes a pending payout of ALL the affiliate's payable commissions. Must run inside the caller's transaction:
     /// the claim is one conditional UPDATE (only commissions still free), so two racing creations cannot both take a
     /// commission. No payout (null) when nothing was payable, or when what was payable (<c>Payable</c>, minor units)
-    /// is more than <see cref="Money.MaxPayoutMinor"/>; the caller then rolls back.
+    /// is more than <see cref="Money.MaxPayoutMinor"/>; the caller then rolls back. A scheduled payout names its payout
+    /// day: a second one for the same affiliate and day fails on the unique key before it claims anything.
     /// </summary>
     public static async Task<(Payout? Payout, decimal Payable)> CreateAsync(RemitDb db, AffiliateProgram program, Affiliate affiliate, string source,
-        long? requestId, Actor actor, DateTime now, CancellationToken ct)
+        long? requestId, Actor actor, DateTime now, CancellationToken ct, DateOnly? scheduleDate = null)
     {
         var payout = new Payout
         {
             ProgramId = program.Id, AffiliateId = affiliate.Id, Currency = program.Currency, Source = source,
-            RequestId = requestId, Method = affiliate.PayoutMethod, Destination = affiliate.Destination, CreatedAt = now,
+            RequestId = requestId, ScheduleDate = scheduleDate, Method = affiliate.PayoutMethod, Destination = affiliate.Destination, CreatedAt = now,
             // The snapshot: the account (number still encrypted) as it is now; editing the affiliate later changes nothing here.
             Account = affiliate.Account,
             // Details the affiliate changed and the merchant has not confirmed: this payout waits for that confirmation.
@@ -63,7 +64,7 @@ public static class PayoutActions
         payout.PeriodStart = totals.From;
         payout.PeriodEnd = totals.To;
         db.AuditEvents.Add(actor.Record(program.Id, "payout.created", "payout", payout.Id, now, null, PayoutStatus.Pending,
-            source == PayoutSource.Manual ? null : $"source: {source}"));
+            source == PayoutSource.Manual ? null : scheduleDate is { } day ? $"source: {source} {day:yyyy-MM-dd}" : $"source: {source}"));
         await db.SaveChangesAsync(ct);
         return (payout, totals.Sum);
     }

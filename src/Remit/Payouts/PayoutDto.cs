@@ -9,7 +9,7 @@ public sealed record StatusChange(string? From, string To, DateTime At, string A
 
 public sealed record PayoutDto(
     long Id, long AffiliateId, AffiliateRef Affiliate, decimal Amount, string Currency, string? Method, string? Destination,
-    string Status, string? Reference, string? Notes, string? FailureReason, string Source, long? RequestId,
+    string Status, string? Reference, string? Notes, string? FailureReason, string Source, long? RequestId, DateOnly? ScheduleDate,
     DateTime? PeriodStart, DateTime? PeriodEnd, DateTime CreatedAt, DateTime? ProcessingAt, DateTime? CompletedAt,
     DateTime? FailedAt, long? BatchId, DateTime? ReturnedAt, DateOnly? ReturnDate, string? ReturnCode, string? ReturnReason,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? CommissionsCount = null,
@@ -17,7 +17,7 @@ public sealed record PayoutDto(
 {
     public static PayoutDto From(Payout p, string affiliateName, string affiliateEmail) => new(
         p.Id, p.AffiliateId, new AffiliateRef(p.AffiliateId, affiliateName, affiliateEmail), Money.ToDecimal(p.AmountMinor, p.Currency),
-        p.Currency, p.Method, p.Destination, p.Status, p.Reference, p.Notes, p.FailureReason, p.Source, p.RequestId,
+        p.Currency, p.Method, p.Destination, p.Status, p.Reference, p.Notes, p.FailureReason, p.Source, p.RequestId, p.ScheduleDate,
         p.PeriodStart, p.PeriodEnd, p.CreatedAt, p.ProcessingAt, p.CompletedAt, p.FailedAt, p.BatchId, p.ReturnedAt, p.ReturnDate,
         p.ReturnCode, p.ReturnReason);
 }

@@ -5,7 +5,6 @@ using Remit.Commissions;
 using Remit.Data;
 using Remit.Payouts;
 using Remit.Programs;
-using Remit.Settings;
 
 namespace Remit.Portal;
 
@@ -31,7 +30,7 @@ public sealed record Overview(decimal PayableMinor, IReadOnlyList<HeldPart> OnHo
             .OrderBy(g => g.Key).Select(g => new HeldPart(g.Key, g.Sum(c => c.AmountMinor))).ToList();
         var onItsWay = await db.Payouts.Where(p => p.AffiliateId == affiliateId && (p.Status == PayoutStatus.Pending || p.Status == PayoutStatus.Processing))
             .SumAsync(p => (decimal)p.AmountMinor, ct);
-        return new Overview(row.Payable, parts, onItsWay, PayoutSchedule.NextPayoutDay(program, ZoneCalendar.Date(now, zone)));
+        return new Overview(row.Payable, parts, onItsWay, await Schedule.PayoutSchedule.NextPayoutDateAsync(db, program, now, ct));
     }
 
     /// <summary>An amount in minor units as people read it: "1,250.00 USD".</summary>

@@ -21,6 +21,11 @@ public sealed class AffiliateProgram : Data.IVersioned
     public int HoldDays { get; set; }
     /// <summary>A batch whose total reaches this needs a second person's approval; null = off.</summary>
     public long? ApprovalThresholdMinor { get; set; }
+    /// <summary>
+    /// When the payout schedule as it stands began: <see cref="AutoCreatePayouts"/> switched on, or its frequency or
+    /// day changed while on. Payout days before it are never due; biweekly weeks are counted from its week.
+    /// </summary>
+    public DateTime? ScheduleSince { get; set; }
 
     /// <summary>The merchant's originator details for NACHA files (GET/PUT /v1/settings/ach).</summary>
     public Settings.AchSettings Ach { get; set; } = new();

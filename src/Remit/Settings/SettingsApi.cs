@@ -8,13 +8,15 @@ using Remit.Programs;
 
 namespace Remit.Settings;
 
+/// <summary>The payout settings; <c>next_payout_date</c> is read-only (the schedule's, null while it is off).</summary>
 public sealed record PayoutSettings(
     string PayoutFrequency, int PayoutDay, decimal MinPayout, bool AllowEarlyRequests, bool AutoCreatePayouts, int HoldDays, string Currency,
-    decimal? ApprovalThreshold)
+    decimal? ApprovalThreshold, DateOnly? NextPayoutDate)
 {
-    public static PayoutSettings Of(AffiliateProgram p) => new(p.PayoutFrequency, p.PayoutDay,
-        Money.ToDecimal(p.MinPayoutMinor, p.Currency), p.AllowEarlyRequests, p.AutoCreatePayouts, p.HoldDays, p.Currency,
-        p.ApprovalThresholdMinor is { } threshold ? Money.ToDecimal(threshold, p.Currency) : null);
+    public static async Task<PayoutSettings> ReadAsync(RemitDb db, AffiliateProgram p, DateTime now, CancellationToken ct) => new(
+        p.PayoutFrequency, p.PayoutDay, Money.ToDecimal(p.MinPayoutMinor, p.Currency), p.AllowEarlyRequests, p.AutoCreatePayouts, p.HoldDays,
+        p.Currency, p.ApprovalThresholdMinor is { } threshold ? Money.ToDecimal(threshold, p.Currency) : null,
+        await Schedule.PayoutSchedule.NextPayoutDateAsync(db, p, now, ct));
 }
 
 /// <summary>
@@ -35,16 +37,16 @@ public static class SettingsApi
         var group = app.MapApiGroup("/v1/settings", "Settings");
         group.MapGet("/payouts", Get).RequireAuthorization(Scopes.SettingsRead)
             .WithName("getPayoutSettings").WithSummary("Payout settings")
-            .WithDescription("When and how much the program pays: frequency and day, minimum payout, early requests, automatic payouts, hold days, currency, and the batch total from which two people must act (`approval_threshold`, null = off).");
+            .WithDescription("When and how much the program pays: frequency and day, minimum payout, early requests, automatic payouts, hold days, currency, the batch total from which two people must act (`approval_threshold`, null = off), and (read-only) `next_payout_date`, the first payout day of the schedule not yet run in the program's calendar (null while `auto_create_payouts` is off).");
         group.MapPut("/payouts", Put).RequireAuthorization(Scopes.SettingsWrite).Accepts<SettingsChange>("application/json")
             .WithName("updatePayoutSettings").WithSummary("Change payout settings")
-            .WithDescription("Sets the fields given (any subset); the others keep their value. The result is checked as a whole: `payout_day` is 1–28 for monthly payouts and an ISO weekday 1–7 otherwise. `approval_threshold` (an amount, or null = off): a batch whose total reaches it needs a second person's approval. The currency cannot be changed here. 409 `CONCURRENT_UPDATE` when other changes to the program kept landing first.")
+            .WithDescription("Sets the fields given (any subset); the others keep their value. The result is checked as a whole: `payout_day` is 1–28 for monthly payouts and an ISO weekday 1–7 otherwise. `approval_threshold` (an amount, or null = off): a batch whose total reaches it needs a second person's approval. The currency and `next_payout_date` cannot be changed here. Switching `auto_create_payouts` on (or changing the frequency or day while it is on) starts the schedule from that moment: earlier payout days are never run, and biweekly weeks count from this week. 409 `CONCURRENT_UPDATE` when other changes to the program kept landing first.")
             .Produces<ErrorEnvelope>(409);
         return app;
     }
 
-    public static async Task<Ok<DataEnvelope<PayoutSettings>>> Get(RemitDb db, CancellationToken ct) =>
-        TypedResults.Ok(new DataEnvelope<PayoutSettings>(PayoutSettings.Of(await db.CurrentProgramAsync(ct))));
+    public static async Task<Ok<DataEnvelope<PayoutSettings>>> Get(RemitDb db, TimeProvider clock, CancellationToken ct) =>
+        TypedResults.Ok(new DataEnvelope<PayoutSettings>(await PayoutSettings.ReadAsync(db, await db.CurrentProgramAsync(ct), clock.GetUtcNow().UtcDateTime, ct)));
 
     public static async Task<Results<Ok<DataEnvelope<PayoutSettings>>, ApiError>> Put(HttpContext http, RemitDb db, TimeProvider clock, CancellationToken ct)
     {
@@ -104,6 +106,9 @@ public static class SettingsApi
                 case "allow_early_requests" or "auto_create_payouts":
                     v.Add(field.Name, $"{field.Name} must be true or false.");
                     break;
+                case "next_payout_date":
+                    v.Add(field.Name, $"{field.Name} is read-only.");
+                    break;
                 default:
                     v.Add(field.Name, $"Unknown field '{field.Name}'.");
                     break;
@@ -139,18 +144,24 @@ public static class SettingsApi
             : program.ApprovalThresholdMinor;
         if (!v.IsValid) return v.ToProblem();
 
+        var now = clock.GetUtcNow().UtcDateTime;
+        var auto = change.AutoCreatePayouts ?? program.AutoCreatePayouts;
+        // The schedule starts when it is switched on, and again when its rule changes: no payout day of the old rule
+        // (nor one from before) is ever made up under the new one.
+        if (auto && (!program.AutoCreatePayouts || frequency != program.PayoutFrequency || day != program.PayoutDay))
+            program.ScheduleSince = now;
         program.PayoutFrequency = frequency;
         program.PayoutDay = day;
         program.MinPayoutMinor = minPayout!.Value;
         program.AllowEarlyRequests = change.AllowEarlyRequests ?? program.AllowEarlyRequests;
-        program.AutoCreatePayouts = change.AutoCreatePayouts ?? program.AutoCreatePayouts;
+        program.AutoCreatePayouts = auto;
         program.HoldDays = hold;
         program.ApprovalThresholdMinor = threshold;
-        db.AuditEvents.Add(actor.Record(program.Id, "settings.updated", "program", program.Id, clock.GetUtcNow().UtcDateTime,
+        db.AuditEvents.Add(actor.Record(program.Id, "settings.updated", "program", program.Id, now,
             notes: threshold is { } t ? $"approval threshold {Money.Format(t, program.Currency)} {program.Currency}" : null));
         await db.SaveChangesAsync(ct);
         SettingsLog.For(db).PayoutSettingsChanged(program.Id, program.PayoutFrequency, program.PayoutDay, Money.Format(program.MinPayoutMinor, program.Currency), program.Currency,
             program.HoldDays, program.AllowEarlyRequests, actor.Type, actor.Id);
-        return Outcome<PayoutSettings>.Ok(PayoutSettings.Of(program));
+        return Outcome<PayoutSettings>.Ok(await PayoutSettings.ReadAsync(db, program, now, ct));
     }
 }

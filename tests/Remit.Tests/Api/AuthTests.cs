@@ -77,6 +77,8 @@ public sealed class AuthTests
         { "GET", "/v1/tax/1099-nec/2026/iris.xml", Scopes.TaxRead },
         { "GET", "/v1/tax/1099-nec/2026/copy-b/1", Scopes.TaxRead },
         { "POST", "/v1/tax/1099-nec/2026/filed", Scopes.TaxWrite },
+        // Automation.
+        { "GET", "/v1/schedule-runs", Scopes.PayoutsRead },
     };
 
     [Theory]

@@ -55,6 +55,8 @@ public sealed class TestApp : WebApplicationFactory<Program>
         builder.UseSetting("Remit:Demo:Seed", "false");
         builder.UseSetting($"Remit:Encryption:Keys:{KeyId}", Key);
         builder.UseSetting("Remit:Encryption:ActiveKeyId", KeyId);
+        // The scheduler would run the schedule behind a test's back; tests call it (or switch it on) themselves.
+        builder.UseSetting("Remit:Schedule:Enabled", "false");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         builder.ConfigureTestServices(services =>
         {

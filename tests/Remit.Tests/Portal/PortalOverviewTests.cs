@@ -45,7 +45,9 @@ public sealed class PortalOverviewTests
     [InlineData("monthly", 28, "2026-12-29", "2027-01-28")]
     [InlineData("weekly", 1, "2026-03-15", "2026-03-16")] // a Sunday: the next Monday
     [InlineData("weekly", 7, "2026-03-15", "2026-03-15")]
-    [InlineData("biweekly", 3, "2026-03-19", "2026-03-25")]
+    // Biweekly weeks count from the week the schedule was switched on (here: today, a Thursday, after that week's
+    // Wednesday), so the next is two weeks on, not the nearest Wednesday.
+    [InlineData("biweekly", 3, "2026-03-19", "2026-04-01")]
     public void The_next_payout_day_follows_the_frequency_and_day(string frequency, int day, string today, string expected) =>
-        Assert.Equal(DateOnly.Parse(expected), Remit.Settings.PayoutSchedule.NextPayoutDay(frequency, day, DateOnly.Parse(today)));
+        Assert.Equal(DateOnly.Parse(expected), Remit.Schedule.ScheduleCalendar.FirstOnOrAfter(frequency, day, DateOnly.Parse(today), DateOnly.Parse(today)));
 }

@@ -34,7 +34,10 @@ public sealed class IndexModel(RemitDb db, SecretBox secrets, IOptions<PayPalOpt
 
     public SettingsForm Form { get; private set; } = null!;
 
-    public void OnGet()
+    /// <summary>The schedule's next payout day (GET /v1/settings/payouts' <c>next_payout_date</c>); null while it is off.</summary>
+    public DateOnly? NextPayoutDate { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken ct)
     {
         var a = Program.Ach;
         Ach = new()
@@ -46,7 +49,8 @@ public sealed class IndexModel(RemitDb db, SecretBox secrets, IOptions<PayPalOpt
         var p = Program.PayPal;
         PayPal = new() { ["client_id"] = p.ClientId, ["environment"] = p.Environment, ["webhook_id"] = p.WebhookId };
         PayPalSecretSet = p.ClientSecret is not null;
-        var s = PayoutSettings.Of(Program);
+        var s = await PayoutSettings.ReadAsync(db, Program, clock.GetUtcNow().UtcDateTime, ct);
+        NextPayoutDate = s.NextPayoutDate;
         Form = new SettingsForm(s.PayoutFrequency, Text(s.PayoutDay), s.MinPayout.ToString(CultureInfo.InvariantCulture),
             s.AllowEarlyRequests, s.AutoCreatePayouts, Text(s.HoldDays), s.ApprovalThreshold?.ToString(CultureInfo.InvariantCulture) ?? "");
     }
@@ -58,7 +62,7 @@ public sealed class IndexModel(RemitDb db, SecretBox secrets, IOptions<PayPalOpt
         var outcome = await PaymentSettingsApi.SaveAchAsync(db, fields, Actor, clock, ct);
         if (outcome.Error is { } error)
         {
-            OnGet();
+            await OnGetAsync(ct);
             Ach = fields;
             return Refused(error);
         }
@@ -76,7 +80,7 @@ public sealed class IndexModel(RemitDb db, SecretBox secrets, IOptions<PayPalOpt
         var outcome = await PaymentSettingsApi.SavePayPalAsync(db, secrets, fields, Actor, clock, ct);
         if (outcome.Error is { } error)
         {
-            OnGet();
+            await OnGetAsync(ct);
             PayPal = fields;
             PayPal.Remove("client_secret");
             return Refused(error);
@@ -99,7 +103,7 @@ public sealed class IndexModel(RemitDb db, SecretBox secrets, IOptions<PayPalOpt
         [FromForm(Name = "auto_create_payouts")] bool autoCreatePayouts, [FromForm(Name = "hold_days")] string? holdDays,
         [FromForm(Name = "approval_threshold")] string? approvalThreshold, CancellationToken ct)
     {
-        OnGet();
+        await OnGetAsync(ct);
         Form = new SettingsForm(frequency ?? "", day ?? "", minPayout ?? "", allowEarlyRequests, autoCreatePayouts, holdDays ?? "", approvalThreshold ?? "");
         var v = new Validation();
         // A blank threshold turns two-person approval off, as null does in the API.

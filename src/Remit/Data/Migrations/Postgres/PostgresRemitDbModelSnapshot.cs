@@ -778,6 +778,10 @@ namespace Remit.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("returned_at");
 
+                    b.Property<DateOnly?>("ScheduleDate")
+                        .HasColumnType("date")
+                        .HasColumnName("schedule_date");
+
                     b.Property<string>("Source")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -850,6 +854,14 @@ namespace Remit.Data.Migrations.Postgres
 
                     b.HasIndex("ProgramId", "CreatedAt")
                         .HasDatabaseName("ix_payouts_program_id_created_at");
+
+                    b.HasIndex("ProgramId", "ScheduleDate")
+                        .HasDatabaseName("ix_payouts_program_id_schedule_date");
+
+                    b.HasIndex("ProgramId", "AffiliateId", "ScheduleDate")
+                        .IsUnique()
+                        .HasDatabaseName("ix_payouts_program_id_affiliate_id_schedule_date")
+                        .HasFilter("schedule_date IS NOT NULL");
 
                     b.HasIndex("ProgramId", "AffiliateId", "Status")
                         .HasDatabaseName("ix_payouts_program_id_affiliate_id_status");
@@ -1053,6 +1065,10 @@ namespace Remit.Data.Migrations.Postgres
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)")
                         .HasColumnName("plan");
+
+                    b.Property<DateTime?>("ScheduleSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("schedule_since");
 
                     b.Property<string>("TimeZone")
                         .IsRequired()
@@ -1287,6 +1303,46 @@ namespace Remit.Data.Migrations.Postgres
                         .HasDatabaseName("ix_payout_requests_program_id_status_id");
 
                     b.ToTable("payout_requests", (string)null);
+                });
+
+            modelBuilder.Entity("Remit.Schedule.ScheduleRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<DateOnly>("PayoutDate")
+                        .HasColumnType("date")
+                        .HasColumnName("payout_date");
+
+                    b.Property<long>("ProgramId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("program_id");
+
+                    b.Property<string>("Skipped")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("skipped");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_schedule_runs");
+
+                    b.HasIndex("ProgramId", "PayoutDate")
+                        .IsUnique()
+                        .HasDatabaseName("ix_schedule_runs_program_id_payout_date");
+
+                    b.ToTable("schedule_runs", (string)null);
                 });
 
             modelBuilder.Entity("Remit.Tax.TaxForm", b =>
@@ -1709,6 +1765,16 @@ namespace Remit.Data.Migrations.Postgres
                         .HasConstraintName("fk_payout_requests_programs_program_id");
 
                     b.Navigation("Affiliate");
+                });
+
+            modelBuilder.Entity("Remit.Schedule.ScheduleRun", b =>
+                {
+                    b.HasOne("Remit.Programs.AffiliateProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_schedule_runs_programs_program_id");
                 });
 
             modelBuilder.Entity("Remit.Tax.TaxForm", b =>

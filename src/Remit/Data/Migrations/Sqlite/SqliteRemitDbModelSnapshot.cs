@@ -746,6 +746,10 @@ namespace Remit.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("returned_at");
 
+                    b.Property<DateOnly?>("ScheduleDate")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("schedule_date");
+
                     b.Property<string>("Source")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -818,6 +822,14 @@ namespace Remit.Data.Migrations.Sqlite
 
                     b.HasIndex("ProgramId", "CreatedAt")
                         .HasDatabaseName("ix_payouts_program_id_created_at");
+
+                    b.HasIndex("ProgramId", "ScheduleDate")
+                        .HasDatabaseName("ix_payouts_program_id_schedule_date");
+
+                    b.HasIndex("ProgramId", "AffiliateId", "ScheduleDate")
+                        .IsUnique()
+                        .HasDatabaseName("ix_payouts_program_id_affiliate_id_schedule_date")
+                        .HasFilter("schedule_date IS NOT NULL");
 
                     b.HasIndex("ProgramId", "AffiliateId", "Status")
                         .HasDatabaseName("ix_payouts_program_id_affiliate_id_status");
@@ -1015,6 +1027,10 @@ namespace Remit.Data.Migrations.Sqlite
                         .HasMaxLength(20)
                         .HasColumnType("TEXT")
                         .HasColumnName("plan");
+
+                    b.Property<DateTime?>("ScheduleSince")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("schedule_since");
 
                     b.Property<string>("TimeZone")
                         .IsRequired()
@@ -1247,6 +1263,44 @@ namespace Remit.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_payout_requests_program_id_status_id");
 
                     b.ToTable("payout_requests", (string)null);
+                });
+
+            modelBuilder.Entity("Remit.Schedule.ScheduleRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("finished_at");
+
+                    b.Property<DateOnly>("PayoutDate")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payout_date");
+
+                    b.Property<long>("ProgramId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("program_id");
+
+                    b.Property<string>("Skipped")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("skipped");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("started_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_schedule_runs");
+
+                    b.HasIndex("ProgramId", "PayoutDate")
+                        .IsUnique()
+                        .HasDatabaseName("ix_schedule_runs_program_id_payout_date");
+
+                    b.ToTable("schedule_runs", (string)null);
                 });
 
             modelBuilder.Entity("Remit.Tax.TaxForm", b =>
@@ -1665,6 +1719,16 @@ namespace Remit.Data.Migrations.Sqlite
                         .HasConstraintName("fk_payout_requests_programs_program_id");
 
                     b.Navigation("Affiliate");
+                });
+
+            modelBuilder.Entity("Remit.Schedule.ScheduleRun", b =>
+                {
+                    b.HasOne("Remit.Programs.AffiliateProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_schedule_runs_programs_program_id");
                 });
 
             modelBuilder.Entity("Remit.Tax.TaxForm", b =>

@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Remit.Affiliates;
+using Remit.Audit;
+using Remit.Commissions;
+using Remit.Programs;
+using Remit.Schedule;
+using Remit.Settings;
+using Remit.Tests.Infrastructure;
+
+namespace Remit.Tests.Schedule;
+
+/// <summary>
+/// One payout day run by several at once — two `remit schedule run` processes, and concurrent runs inside one app on
+/// separate connections — still makes each affiliate's payout once and links each commission once.
+/// </summary>
+public sealed class ScheduleRaceTests
+{
+    private const int Affiliates = 12;
+    private static readonly DateOnly Day = new(2026, 4, 1);
+
+    private sealed record Run(int ExitCode, string Stdout, string Stderr);
+
+    /// <summary>The real `remit` executable, configured only through the environment, as cron would run it.</summary>
+    private static async Task<Run> RemitAsync(string connectionString, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Path.GetTempPath(),
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "remit.dll"));
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        start.Environment["ConnectionStrings__Remit"] = connectionString;
+        start.Environment["Remit__Database__Provider"] = TestDatabase.Provider;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        await process.WaitForExitAsync(timeout.Token);
+        return new Run(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>A program with the schedule on (monthly, day 1) and affiliates with two payable commissions each.</summary>
+    private static async Task<long> ProgramAsync(TestApp app, string name)
+    {
+        var t = await app.NewProgramAsync(name: name);
+        var start = TestApp.Start.UtcDateTime;
+        await using var db = app.Db(t.ProgramId);
+        var affiliates = Enumerable.Range(1, Affiliates).Select(i => new Affiliate
+        {
+            ProgramId = t.ProgramId, Name = $"Affiliate {i}", Email = $"a{i}@example.com", Country = "US",
+            PayoutMethod = PayoutMethods.PayPal, PayPalEmail = $"a{i}@example.com", CreatedAt = start,
+        }).ToList();
+        affiliates.ForEach(a => a.RefreshSearchText());
+        db.Affiliates.AddRange(affiliates);
+        await db.SaveChangesAsync();
+        db.Commissions.AddRange(affiliates.SelectMany((a, i) => new[] { 1_000L + i, 2_500L }.Select(amount => new Commission
+        {
+            ProgramId = t.ProgramId, AffiliateId = a.Id, AmountMinor = amount, Currency = "USD", EarnedAt = start.AddDays(-1), CreatedAt = start,
+        })));
+        await db.SaveChangesAsync();
+        var saved = await SettingsApi.SaveAsync(db, new SettingsChange(PayoutFrequency: "monthly", PayoutDay: 1, MinPayout: 10, AutoCreatePayouts: true),
+            Actor.System, app.Clock, CancellationToken.None);
+        Assert.Null(saved.Error);
+        return t.ProgramId;
+    }
+
+    [Fact]
+    public async Task Processes_and_concurrent_runs_on_one_payout_day_make_each_payout_once()
+    {
+        await using var app = await TestApp.StartAsync();
+        var byProcesses = await ProgramAsync(app, "Processes");
+        var inProcess = await ProgramAsync(app, "In process");
+        var cs = app.Database.ConnectionString;
+        var program = byProcesses.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        // Two processes run 1 April at the same time, while four runs inside the app (the clock on 1 April) race on
+        // the other program. Beside them (processes start slowly on a busy machine) a third is refused: a date after
+        // today (the program's, by the real clock these processes use).
+        app.Clock.SetUtcNow(new DateTimeOffset(2026, 4, 1, 9, 0, 0, TimeSpan.Zero));
+        var schedule = app.Services.GetRequiredService<PayoutSchedule>();
+        var future = RemitAsync(cs, "schedule", "run", "--program", program, "--as-of", "2999-01-01");
+        var processes = Enumerable.Range(0, 2).Select(_ => RemitAsync(cs, "schedule", "run", "--program", program, "--as-of", "2026-04-01")).ToList();
+        var runs = Enumerable.Range(0, 4).Select(_ => Task.Run(() => schedule.RunDueAsync(inProcess, null, CancellationToken.None))).ToList();
+        var finished = await Task.WhenAll(processes);
+        await Task.WhenAll(runs);
+
+        Assert.True((await future).ExitCode == 2, $"exit {(await future).ExitCode}: {(await future).Stderr}");
+        Assert.Contains("after today", (await future).Stderr);
+        Assert.Equal("", (await future).Stdout);
+        foreach (var run in finished)
+        {
+            Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}: {run.Stderr}");
+            // Each reports the day as it stands (or nothing, when it found the day finished): all its payouts, no skips.
+            Assert.All(run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries),
+                line => Assert.Equal($"{byProcesses}\t2026-04-01\t{Affiliates}\t0", line.TrimEnd('\r')));
+        }
+        Assert.Contains(finished, run => run.Stdout.Length > 0);
+        foreach (var run in runs) Assert.Null((await run).Error);
+
+        await AssertEachPaidOnceAsync(app, byProcesses);
+        await AssertEachPaidOnceAsync(app, inProcess);
+    }
+
+    private static async Task AssertEachPaidOnceAsync(TestApp app, long programId)
+    {
+        await using var db = app.Db(programId);
+        var payouts = await db.Payouts.AsNoTracking().ToListAsync();
+        Assert.Equal(Affiliates, payouts.Count);
+        Assert.Equal(Affiliates, payouts.Select(p => p.AffiliateId).Distinct().Count());
+        Assert.All(payouts, p => Assert.Equal((Day, "schedule", "pending"), (p.ScheduleDate!.Value, p.Source, p.Status)));
+
+        // Every commission in exactly one payout, linked once, and each payout the sum of its own.
+        var commissions = await db.Commissions.AsNoTracking().ToListAsync();
+        var links = await db.PayoutCommissions.AsNoTracking().ToListAsync();
+        Assert.Equal(commissions.Count, links.Count);
+        Assert.Equal(commissions.Select(c => c.Id).Order(), links.Select(l => l.CommissionId).Order());
+        Assert.All(commissions, c => Assert.Equal(c.PayoutId, links.Single(l => l.CommissionId == c.Id).PayoutId));
+        Assert.All(payouts, p => Assert.Equal(commissions.Where(c => c.PayoutId == p.Id).Sum(c => c.AmountMinor), p.AmountMinor));
+        Assert.Equal(commissions.Sum(c => c.AmountMinor), payouts.Sum(p => p.AmountMinor));
+
+        var run = Assert.Single(await db.ScheduleRuns.AsNoTracking().ToListAsync());
+        Assert.Equal(Day, run.PayoutDate);
+        Assert.NotNull(run.FinishedAt);
+        Assert.Empty(run.Skipped);
+    }
+}
