@@ -47,7 +47,7 @@ public static class BatchActions
         long[] ids;
         if (selection.Ids is { } listed)
         {
-            var found = await db.Payouts.Where(p => listed.Contains(p.Id)).Select(p => new { p.Id, p.Status, p.Method, HasAccount = p.Account.Secret != null }).ToListAsync(ct);
+            var found = await db.Payouts.Where(p => listed.Contains(p.Id)).Select(p => new { p.Id, p.Status, p.Method, HasAccount = p.Account.Secret != null, Held = p.HeldForDetailsAt != null }).ToListAsync(ct);
             var missing = listed.Except(found.Select(p => p.Id)).ToList();
             if (missing.Count > 0) return Problem.NotFound($"Payouts not found: {Ids(missing)}.");
             if (MethodProblem(program, method) is { } problem) return problem;
@@ -58,6 +58,7 @@ public static class BatchActions
             if (await UnpayableAsync(db, secrets, method, listed, ct) is { } unpayable) return unpayable;
             var notPending = found.Where(p => p.Status != PayoutStatus.Pending).Select(p => p.Id).ToList();
             if (notPending.Count > 0) return NotPending(notPending);
+            if (found.Where(p => p.Held).Select(p => p.Id).ToList() is { Count: > 0 } held) return PayoutHold.Refusal(held);
             ids = [.. listed];
         }
         else
@@ -71,6 +72,8 @@ public static class BatchActions
             if (NeedsAccount(method) && await db.Payouts.Where(p => ids.Contains(p.Id) && p.Account.Secret == null).Select(p => p.Id).ToListAsync(ct) is { Count: > 0 } bare)
                 return NoAccount(method, bare);
             if (await UnpayableAsync(db, secrets, method, ids, ct) is { } unpayable) return unpayable;
+            if (await db.Payouts.Where(p => ids.Contains(p.Id) && p.HeldForDetailsAt != null).Select(p => p.Id).ToListAsync(ct) is { Count: > 0 } held)
+                return PayoutHold.Refusal(held);
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
@@ -86,6 +89,8 @@ public static class BatchActions
             db.ChangeTracker.Clear();
             var taken = await db.Payouts.Where(p => ids.Contains(p.Id) && (p.Status != PayoutStatus.Pending || p.BatchId != null))
                 .Select(p => p.Id).OrderBy(id => id).ToListAsync(ct);
+            if (taken.Count == 0 && await db.Payouts.Where(p => ids.Contains(p.Id) && p.HeldForDetailsAt != null).Select(p => p.Id).ToListAsync(ct) is { Count: > 0 } held)
+                return PayoutHold.Refusal(held);
             return NotPending(taken);
         }
         var totals = await db.Payouts.Where(p => p.BatchId == batch.Id)

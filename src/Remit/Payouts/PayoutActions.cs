@@ -119,9 +119,12 @@ public static class PayoutActions
         var (reference, notes, reason) = clean;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         string? from = null;
+        var holdApplies = PayoutHold.Blocks(to);
         foreach (var candidate in PayoutLifecycle.From(to))
         {
-            var moved = await db.Payouts.Where(p => p.Id == payoutId && p.Status == candidate).ExecuteUpdateAsync(s => s
+            // The hold is part of the condition: a payout cannot be paid between reading it and moving it.
+            var moved = await db.Payouts.Where(p => p.Id == payoutId && p.Status == candidate)
+                .Where(p => !holdApplies || p.HeldForDetailsAt == null).ExecuteUpdateAsync(s => s
                 .SetProperty(p => p.Status, to)
                 .SetProperty(p => p.ProcessingAt, p => to == PayoutStatus.Processing ? now : p.ProcessingAt)
                 .SetProperty(p => p.CompletedAt, p => to == PayoutStatus.Completed ? now : p.CompletedAt)
@@ -137,9 +140,10 @@ public static class PayoutActions
         }
         if (from is null)
         {
-            var current = await db.Payouts.Where(p => p.Id == payoutId).Select(p => p.Status).SingleAsync(ct);
-            PayoutLog.For(db).MoveRefused(payoutId, payout.ProgramId, current, to, actor.Type, actor.Id);
-            return Problem.InvalidStatus($"Payout {payoutId} is {current}; it cannot move to {to}.");
+            var current = await db.Payouts.AsNoTracking().SingleAsync(p => p.Id == payoutId, ct);
+            PayoutLog.For(db).MoveRefused(payoutId, payout.ProgramId, current.Status, to, actor.Type, actor.Id);
+            if (PayoutLifecycle.CanMove(current.Status, to) && holdApplies && PayoutHold.IsHeld(current)) return PayoutHold.Refusal([payoutId]);
+            return Problem.InvalidStatus($"Payout {payoutId} is {current.Status}; it cannot move to {to}.");
         }
 
         // A failed payout gives its commissions back: they are payable again and go into the next payout.
@@ -169,6 +173,7 @@ public static class PayoutActions
         if (!PayoutLifecycle.CanMove(PayoutStatus.Pending, PayoutStatus.Processing)) return 0;
         var moved = await db.Payouts
             .Where(p => ids.Contains(p.Id) && p.Status == PayoutStatus.Pending && p.Method == method && p.BatchId == null)
+            .Where(PayoutHold.IsFree)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(p => p.Status, PayoutStatus.Processing)
                 .SetProperty(p => p.ProcessingAt, now)
