@@ -8,8 +8,9 @@ set -euo pipefail
 # Debian packages the tests need; add to this list. Installed only when missing.
 #   postgresql + postgresql-contrib: the server (pg_trgm is in it); chromium: Playwright tests;
 #   fontconfig + fonts: PDF text through Skia and the browser (droid-fallback covers Chinese and
-#   Japanese, nanum covers Korean Hangul); poppler-utils: pdftoppm; curl: fetches the OpenAPI document to lint.
-DEB_PACKAGES="postgresql postgresql-contrib chromium fontconfig fonts-dejavu-core fonts-dejavu-extra fonts-droid-fallback poppler-utils fonts-nanum curl"
+#   Japanese, nanum covers Korean Hangul); poppler-utils: pdftoppm; curl: fetches the OpenAPI document to lint;
+#   redis-server: the rate limits shared by two Remit processes (tests/Remit.Tests/Hosting/ScaleOutTests).
+DEB_PACKAGES="postgresql postgresql-contrib chromium fontconfig fonts-dejavu-core fonts-dejavu-extra fonts-droid-fallback poppler-utils fonts-nanum curl redis-server"
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$PWD"
@@ -88,7 +89,9 @@ check_tools() {
 
 # shellcheck source=scripts/pg.sh
 source "$ROOT/scripts/pg.sh"
-trap pg_stop EXIT
+# shellcheck source=scripts/redis.sh
+source "$ROOT/scripts/redis.sh"
+trap 'pg_stop; redis_stop' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -103,6 +106,10 @@ step "PostgreSQL"
 pg_start || die "PostgreSQL could not start; the Postgres tests are never skipped"
 PG_CONNECTION="$REMIT_TEST_PG"
 unset REMIT_TEST_PG
+
+# Both runs use it: two Remit processes share their rate limits through it (never skipped either).
+step "Redis"
+redis_start || die "Redis could not start; the scale-out test is never skipped"
 
 step "dotnet build $SOLUTION -c Release"
 dotnet build "$SOLUTION" -c Release -nologo || die "build failed (warnings are errors)"
@@ -120,22 +127,37 @@ step "OpenAPI document lint (Spectral), in the background: $OUT/openapi-lint.log
 bash "$ROOT/scripts/openapi-lint.sh" >"$OUT/openapi-lint.log" 2>&1 &
 LINT_PID=$!
 
+declare -A RC PIDS
 # $1: provider name, which also names the TRX file and results folder. Extra args: env assignments.
-declare -A RC
+# Runs in the background (both providers at once: much of a test's time is spent waiting on a database, a browser
+# or a child process, so two runs fill each other's gaps); its console output goes to <provider>/console.log and
+# its exit code to <provider>/exit-code, both shown once it ends.
 run_tests() {
-    local provider=$1 name dir rc=0
+    local provider=$1 name dir
     shift
     name="${provider,,}"
     dir="$OUT/$name"
     rm -rf "$dir"
-    step "Tests against $provider"
-    env REMIT_TEST_PROVIDER="$provider" REMIT_TEST_LOG_DIR="$dir" "$@" \
-        dotnet test "$TEST_PROJECT" --no-build -c Release -nologo \
-            --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=$CONSOLE_VERBOSITY" \
-            --results-directory "$dir" \
-            --blame-hang-timeout "$HANG_TIMEOUT" --blame-hang-dump-type none \
-        || rc=$?
-    RC[$provider]=$rc
+    mkdir -p "$dir"
+    (
+        rc=0
+        env REMIT_TEST_PROVIDER="$provider" REMIT_TEST_LOG_DIR="$dir" "$@" \
+            dotnet test "$TEST_PROJECT" --no-build -c Release -nologo \
+                --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=$CONSOLE_VERBOSITY" \
+                --results-directory "$dir" \
+                --blame-hang-timeout "$HANG_TIMEOUT" --blame-hang-dump-type none \
+            >"$dir/console.log" 2>&1 || rc=$?
+        echo "$rc" >"$dir/exit-code"
+    ) &
+    PIDS[$provider]=$!
+}
+
+finish_tests() {
+    local provider=$1 name
+    name="${provider,,}"
+    step "Tests against $provider (output: ${OUT#"$ROOT"/}/$name/console.log)"
+    cat "$OUT/$name/console.log"
+    RC[$provider]="$(cat "$OUT/$name/exit-code" 2>/dev/null || echo 1)"
 }
 
 # Every app log line of a provider's run is in test-output/<provider>/app.log, every secret the tests used in
@@ -158,8 +180,12 @@ x Remit.Batches[2001]: Batch 1 created
     return $rc
 }
 
+step "Tests against SQLite and PostgreSQL, side by side"
 run_tests Sqlite
 run_tests Postgres REMIT_TEST_PG="$PG_CONNECTION"
+wait "${PIDS[Sqlite]}" "${PIDS[Postgres]}" || true
+finish_tests Sqlite
+finish_tests Postgres
 
 step "Secrets in the app logs"
 declare -A LOGRC

@@ -12,6 +12,7 @@ using Remit.Programs;
 using Remit.Requests;
 using Remit.Security;
 using Remit.Settings;
+using Remit.Tax;
 
 namespace Remit;
 
@@ -38,11 +39,11 @@ public static class RemitApp
         services.AddRemitForwardedHeaders(builder.Configuration);
         services.AddRemitTelemetry(builder.Configuration);
         services.AddRemitApiAuth();
-        services.Configure<RateLimitOptions>(builder.Configuration.GetSection("Remit:RateLimit"));
-        services.AddSingleton<RateLimits>();
+        services.AddRemitRateLimits(builder.Configuration);
         services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         services.AddRemitOpenApi();
         services.AddRemitSecrets(builder.Configuration, builder.Environment);
+        services.AddRemitSharedKeys();
         services.Configure<PayPalOptions>(builder.Configuration.GetSection("Remit:PayPal"));
         services.AddHttpClient<Remit.Payments.PayPal.PayPalClient>().AddPayPalResilience();
         services.AddScoped<PayPalPayouts>();
@@ -81,6 +82,7 @@ public static class RemitApp
         app.MapPaymentSettings();
         app.MapBatches();
         app.MapPortalLinks();
+        app.MapTax();
         app.MapRemitDashboard();
         return app;
     }

@@ -58,8 +58,9 @@ public static class BatchActions
             if (await UnpayableAsync(db, secrets, method, listed, ct) is { } unpayable) return unpayable;
             var notPending = found.Where(p => p.Status != PayoutStatus.Pending).Select(p => p.Id).ToList();
             if (notPending.Count > 0) return NotPending(notPending);
-            if (found.Where(p => p.Held).Select(p => p.Id).ToList() is { Count: > 0 } held) return PayoutHold.Refusal(held);
+            if (found.Where(p => p.Held).Select(p => p.Id).ToList() is { Count: > 0 } detailsHeld) return PayoutHold.Refusal(detailsHeld);
             ids = [.. listed];
+            if (await Tax.TaxForms.HeldAsync(db, program, ids, Tax.TaxForms.Today(clock), ct) is { Count: > 0 } held) return Tax.TaxForms.Required(held);
         }
         else
         {
@@ -72,8 +73,9 @@ public static class BatchActions
             if (NeedsAccount(method) && await db.Payouts.Where(p => ids.Contains(p.Id) && p.Account.Secret == null).Select(p => p.Id).ToListAsync(ct) is { Count: > 0 } bare)
                 return NoAccount(method, bare);
             if (await UnpayableAsync(db, secrets, method, ids, ct) is { } unpayable) return unpayable;
-            if (await db.Payouts.Where(p => ids.Contains(p.Id) && p.HeldForDetailsAt != null).Select(p => p.Id).ToListAsync(ct) is { Count: > 0 } held)
-                return PayoutHold.Refusal(held);
+            if (await db.Payouts.Where(p => ids.Contains(p.Id) && p.HeldForDetailsAt != null).Select(p => p.Id).ToListAsync(ct) is { Count: > 0 } detailsHeld)
+                return PayoutHold.Refusal(detailsHeld);
+            if (await Tax.TaxForms.HeldAsync(db, program, ids, Tax.TaxForms.Today(clock), ct) is { Count: > 0 } held) return Tax.TaxForms.Required(held);
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
@@ -89,8 +91,11 @@ public static class BatchActions
             db.ChangeTracker.Clear();
             var taken = await db.Payouts.Where(p => ids.Contains(p.Id) && (p.Status != PayoutStatus.Pending || p.BatchId != null))
                 .Select(p => p.Id).OrderBy(id => id).ToListAsync(ct);
-            if (taken.Count == 0 && await db.Payouts.Where(p => ids.Contains(p.Id) && p.HeldForDetailsAt != null).Select(p => p.Id).ToListAsync(ct) is { Count: > 0 } held)
-                return PayoutHold.Refusal(held);
+            if (taken.Count == 0 && await db.Payouts.Where(p => ids.Contains(p.Id) && p.HeldForDetailsAt != null).Select(p => p.Id).ToListAsync(ct) is { Count: > 0 } detailsHeld)
+                return PayoutHold.Refusal(detailsHeld);
+            // Not taken by another request: then a form was superseded or invalidated between the check and the move.
+            if (taken.Count == 0 && await Tax.TaxForms.HeldAsync(db, program, ids, Tax.TaxForms.Today(clock), ct) is { Count: > 0 } held)
+                return Tax.TaxForms.Required(held);
             return NotPending(taken);
         }
         var totals = await db.Payouts.Where(p => p.BatchId == batch.Id)

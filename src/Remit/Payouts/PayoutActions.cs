@@ -117,13 +117,17 @@ public static class PayoutActions
 
         var now = clock.GetUtcNow().UtcDateTime;
         var (reference, notes, reason) = clean;
+        // Held until a valid tax form is on file: checked inside the conditional update itself, so a form superseded
+        // or invalidated meanwhile cannot slip a payout through.
+        var gated = Tax.TaxForms.Gated(to) && Tax.TaxPlans.Gates(await db.CurrentProgramAsync(ct));
+        var covered = Tax.TaxForms.CoveredAffiliates(db, Tax.TaxForms.Today(clock));
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         string? from = null;
         var holdApplies = PayoutHold.Blocks(to);
         foreach (var candidate in PayoutLifecycle.From(to))
         {
-            // The hold is part of the condition: a payout cannot be paid between reading it and moving it.
-            var moved = await db.Payouts.Where(p => p.Id == payoutId && p.Status == candidate)
+            // Both holds are part of the condition: a payout cannot be paid between reading it and moving it.
+            var moved = await db.Payouts.Where(p => p.Id == payoutId && p.Status == candidate && (!gated || covered.Contains(p.AffiliateId)))
                 .Where(p => !holdApplies || p.HeldForDetailsAt == null).ExecuteUpdateAsync(s => s
                 .SetProperty(p => p.Status, to)
                 .SetProperty(p => p.ProcessingAt, p => to == PayoutStatus.Processing ? now : p.ProcessingAt)
@@ -141,8 +145,17 @@ public static class PayoutActions
         if (from is null)
         {
             var current = await db.Payouts.AsNoTracking().SingleAsync(p => p.Id == payoutId, ct);
+            if (holdApplies && PayoutLifecycle.CanMove(current.Status, to) && PayoutHold.IsHeld(current))
+            {
+                PayoutLog.For(db).MoveRefused(payoutId, payout.ProgramId, current.Status, to, actor.Type, actor.Id);
+                return PayoutHold.Refusal([payoutId]);
+            }
+            if (gated && PayoutLifecycle.CanMove(current.Status, to))
+            {
+                Tax.TaxLog.Held(Tax.TaxLog.For(db), payoutId.ToString(CultureInfo.InvariantCulture), payout.ProgramId);
+                return Tax.TaxForms.Required([payoutId]);
+            }
             PayoutLog.For(db).MoveRefused(payoutId, payout.ProgramId, current.Status, to, actor.Type, actor.Id);
-            if (PayoutLifecycle.CanMove(current.Status, to) && holdApplies && PayoutHold.IsHeld(current)) return PayoutHold.Refusal([payoutId]);
             return Problem.InvalidStatus($"Payout {payoutId} is {current.Status}; it cannot move to {to}.");
         }
 
@@ -171,9 +184,12 @@ public static class PayoutActions
     {
         // Batches take pending payouts only; the lifecycle table must allow that step, or nothing moves.
         if (!PayoutLifecycle.CanMove(PayoutStatus.Pending, PayoutStatus.Processing)) return 0;
+        var gated = Tax.TaxPlans.Gates(await db.CurrentProgramAsync(ct));
+        var covered = Tax.TaxForms.CoveredAffiliates(db, DateOnly.FromDateTime(now));
         var moved = await db.Payouts
             .Where(p => ids.Contains(p.Id) && p.Status == PayoutStatus.Pending && p.Method == method && p.BatchId == null)
             .Where(PayoutHold.IsFree)
+            .Where(p => !gated || covered.Contains(p.AffiliateId))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(p => p.Status, PayoutStatus.Processing)
                 .SetProperty(p => p.ProcessingAt, now)

@@ -62,6 +62,14 @@ public sealed class AuthTests
         // The portal.
         { "POST", "/v1/affiliates/1/portal-link", Scopes.AffiliatesWrite },
         { "POST", "/v1/affiliates/1/payout-details/confirm", Scopes.AffiliatesWrite },
+        // Tax forms.
+        { "GET", "/v1/affiliates/1/tax-forms", Scopes.TaxRead },
+        { "POST", "/v1/affiliates/1/tax-forms", Scopes.TaxWrite },
+        { "GET", "/v1/tax-forms/1/pdf", Scopes.TaxRead },
+        { "GET", "/v1/settings/tax", Scopes.SettingsRead },
+        { "PUT", "/v1/settings/tax", Scopes.SettingsWrite },
+        { "GET", "/v1/tax/tin-matching", Scopes.TaxRead },
+        { "POST", "/v1/tax/tin-matching/results", Scopes.TaxWrite },
     };
 
     [Theory]
@@ -86,6 +94,9 @@ public sealed class AuthTests
         await Allowed(await SendAsync(app, method, path, "Bearer " + revoked));
         await using (var db = app.Db())
             await ProgramAdmin.RevokeTokenAsync(db, t.ProgramId, revokedId, app.Clock.GetUtcNow().UtcDateTime);
+        // Revoked behind the app's back (as the CLI or another server does): refused once this process's cached
+        // lookup of it ends.
+        app.Clock.Advance(TokenCache.Lifetime);
         await Unauthorized(await SendAsync(app, method, path, "Bearer " + revoked));
 
         // Every scope except the one the endpoint needs: a write scope does not grant read, nor read write.
@@ -113,6 +124,8 @@ public sealed class AuthTests
     [InlineData(Scopes.AffiliatesWrite)]
     [InlineData(Scopes.CommissionsRead)]
     [InlineData(Scopes.CommissionsWrite)]
+    [InlineData(Scopes.TaxRead)]
+    [InlineData(Scopes.TaxWrite)]
     public async Task Program_answers_any_valid_token_whatever_its_scope(string scope)
     {
         await using var app = await TestApp.StartAsync();
@@ -142,6 +155,7 @@ public sealed class AuthTests
         await Api.ExpectAsync(await SendAsync(app, "GET", "/v1/program", "Bearer " + revoked), 200);
         await using (var db = app.Db())
             await ProgramAdmin.RevokeTokenAsync(db, t.ProgramId, revokedId, app.Clock.GetUtcNow().UtcDateTime);
+        app.Clock.Advance(TokenCache.Lifetime);
         await Unauthorized(await SendAsync(app, "GET", "/v1/program", "Bearer " + revoked));
 
         var (_, expiring) = await CreateTokenAsync(app, t.ProgramId, [Scopes.PayoutsRead], expiresInDays: 1);
