@@ -92,7 +92,8 @@ public sealed partial class RedisRateLimits(IConnectionMultiplexer redis, LocalR
             var reset = lease.TryGetMetadata(RateLimitMetadataName.RetryAfter.Name, out var a) ? Convert.ToInt32(a, CultureInfo.InvariantCulture) : 60;
             return (lease.IsAcquired, lease.IsAcquired ? remaining : 0, Math.Clamp(reset, 1, 60));
         }
-        catch (RedisException e)
+        // A refused connection is a RedisException; a slow one a RedisTimeoutException, which is a TimeoutException.
+        catch (Exception e) when (e is RedisException or TimeoutException)
         {
             var now = clock.GetUtcNow().UtcTicks;
             var last = Interlocked.Read(ref _lastWarningTicks);

@@ -36,6 +36,7 @@ public abstract class RemitDb(DbContextOptions options) : DbContext(options), ID
     public DbSet<Portal.PortalLink> PortalLinks => Set<Portal.PortalLink>();
     public DbSet<Portal.PortalSession> PortalSessions => Set<Portal.PortalSession>();
     public DbSet<Tax.TaxForm> TaxForms => Set<Tax.TaxForm>();
+    public DbSet<Tax1099.NecFiling> NecFilings => Set<Tax1099.NecFiling>();
 
     /// <summary>The program this unit of work acts for.</summary>
     public Task<AffiliateProgram> CurrentProgramAsync(CancellationToken ct) =>
@@ -66,7 +67,7 @@ public abstract class RemitDb(DbContextOptions options) : DbContext(options), ID
         modelBuilder.Entity<AuditEvent>().HasQueryFilter(e => e.ProgramId == ProgramId);
         modelBuilder.Entity<Batches.PayoutBatch>().HasQueryFilter(e => e.ProgramId == ProgramId);
         modelBuilder.Entity<Tax.TaxForm>().HasQueryFilter(e => e.ProgramId == ProgramId);
-        modelBuilder.Entity<Tax.TaxForm>().HasQueryFilter(e => e.ProgramId == ProgramId);
+        modelBuilder.Entity<Tax1099.NecFiling>().HasQueryFilter(e => e.ProgramId == ProgramId);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

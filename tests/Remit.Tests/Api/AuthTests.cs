@@ -70,6 +70,12 @@ public sealed class AuthTests
         { "PUT", "/v1/settings/tax", Scopes.SettingsWrite },
         { "GET", "/v1/tax/tin-matching", Scopes.TaxRead },
         { "POST", "/v1/tax/tin-matching/results", Scopes.TaxWrite },
+        // 1099-NEC.
+        { "GET", "/v1/tax/1099-nec/2026", Scopes.TaxRead },
+        { "GET", "/v1/tax/1099-nec/2026/iris.csv", Scopes.TaxRead },
+        { "GET", "/v1/tax/1099-nec/2026/iris.xml", Scopes.TaxRead },
+        { "GET", "/v1/tax/1099-nec/2026/copy-b/1", Scopes.TaxRead },
+        { "POST", "/v1/tax/1099-nec/2026/filed", Scopes.TaxWrite },
     };
 
     [Theory]
