@@ -17,4 +17,7 @@ public static partial class AffiliateLog
 
     [LoggerMessage(5002, LogLevel.Information, "Affiliate {AffiliateId} of program {ProgramId} updated: status {Status}, method {Method}, by {ActorType} {ActorId}")]
     public static partial void Updated(this ILogger log, long affiliateId, long programId, string status, string? method, string actorType, string? actorId);
+
+    [LoggerMessage(5003, LogLevel.Information, "Payout details of affiliate {AffiliateId} in program {ProgramId} confirmed: {Released} held payouts released, by {ActorType} {ActorId}")]
+    public static partial void PayoutDetailsConfirmed(this ILogger log, long affiliateId, long programId, int released, string actorType, string? actorId);
 }

@@ -12,7 +12,13 @@ namespace Remit.Affiliates;
 public sealed record AffiliateDto(
     long Id, string Name, string Email, string? Country, string Status, string? PayoutMethod, string? PaypalEmail,
     BankDetailsDto? Bank, CryptoDetailsDto? Crypto, string? Destination,
-    decimal Balance, decimal PendingBalance, string Currency, DateTime CreatedAt, string TaxFormStatus);
+    decimal Balance, decimal PendingBalance, string Currency, DateTime CreatedAt, string TaxFormStatus, UnconfirmedDetailsDto? UnconfirmedPayoutDetails);
+
+/// <summary>
+/// Payout details the affiliate changed in the portal that the merchant has not confirmed yet: when, and where they
+/// now point (masked). Payouts made to them are held until POST /v1/affiliates/{id}/payout-details/confirm.
+/// </summary>
+public sealed record UnconfirmedDetailsDto(DateTime ChangedAt, string? PayoutMethod, string? Destination);
 
 /// <summary>A bank account as the API shows it: never the whole number.</summary>
 public sealed record BankDetailsDto(string? HolderName, string? HolderType, string? RoutingNumber, string? AccountType, string? AccountLast4);
@@ -32,7 +38,8 @@ public sealed record AffiliateRow(Affiliate Affiliate, decimal Payable, decimal 
         return new(a.Id, a.Name, a.Email, a.Country, a.Status, a.PayoutMethod, a.PayPalEmail,
             a.PayoutMethod == PayoutMethods.Bank ? new(account.HolderName, account.HolderType, account.RoutingNumber, account.AccountType, account.Last4) : null,
             a.PayoutMethod == PayoutMethods.Crypto ? new(account.Network, account.Last4) : null,
-            a.Destination, Money.ToDecimal(Payable, currency), Money.ToDecimal(OnHold, currency), currency, a.CreatedAt, TaxFormStatus);
+            a.Destination, Money.ToDecimal(Payable, currency), Money.ToDecimal(OnHold, currency), currency, a.CreatedAt, TaxFormStatus,
+            a.UnconfirmedDetailsAt is { } changedAt ? new(changedAt, a.PayoutMethod, a.Destination) : null);
     }
 }
 
@@ -59,6 +66,13 @@ public static class AffiliatesApi
         group.MapPut("/{id:long}/payout-method", PayoutMethodApi.Put).RequireAuthorization(Scopes.AffiliatesWrite).Accepts<PayoutMethodBody>("application/json")
             .WithName("setAffiliatePayoutMethod").WithSummary("Set an affiliate's payout method")
             .WithDescription("How the affiliate is paid: `paypal` with `paypal_email`, `bank` with `bank` details, or `crypto` with `crypto` details, as the plan allows. Account numbers and addresses are stored encrypted and shown masked.")
+            .Produces<ErrorEnvelope>(409);
+        group.MapPost("/{id:long}/payout-details/confirm", PayoutMethodApi.Confirm).RequireAuthorization(Scopes.AffiliatesWrite)
+            .WithName("confirmAffiliatePayoutDetails").WithSummary("Confirm payout details the affiliate changed")
+            .WithDescription("After the affiliate changed their payout details in the portal (`unconfirmed_payout_details` on the affiliate), " +
+                "payouts made to the new details are held (`holds`: `payout_details_unconfirmed`; 409 `PAYOUT_DETAILS_UNCONFIRMED` on processing, " +
+                "complete and batches). Confirming, once you have checked the change with the affiliate, releases them. 409 `INVALID_STATUS` when " +
+                "there is nothing to confirm; `CONCURRENT_UPDATE` when the affiliate changed them again meanwhile (look again).")
             .Produces<ErrorEnvelope>(409);
         return app;
     }

@@ -53,15 +53,52 @@ public static class PayoutMethodApi
         if (outcome.Error is not null) return outcome.Error;
 
         var (method, paypal, account) = outcome.Value!;
+        var now = clock.GetUtcNow().UtcDateTime;
         affiliate.PayoutMethod = method;
         affiliate.PayPalEmail = paypal;
         affiliate.Account = account;
+        // Details the affiliate gives wait for the merchant's confirmation before money goes there (PayoutHold);
+        // details the merchant gives are theirs, and replace any change still waiting.
+        affiliate.UnconfirmedDetailsAt = actor.Type == Audit.Actor.AffiliateType ? now : null;
         // The label is the masked form, so the trail records which account without holding the number.
-        db.AuditEvents.Add(actor.Record(program.Id, "affiliate.payout_method.updated", "affiliate", id, clock.GetUtcNow().UtcDateTime,
+        db.AuditEvents.Add(actor.Record(program.Id, "affiliate.payout_method.updated", "affiliate", id, now,
             notes: $"{method}: {affiliate.Destination}"));
         await db.SaveChangesAsync(ct);
         AffiliateLog.For(db).PayoutDetailsChanged(id, program.Id, method, actor.Type, actor.Id);
         return Outcome<Affiliate>.Ok(affiliate);
+    }
+
+    public static async Task<Results<Ok<DataEnvelope<AffiliateDto>>, ApiError>> Confirm(long id, HttpContext http, RemitDb db, TimeProvider clock, CancellationToken ct)
+    {
+        var outcome = await ConfirmAsync(db, id, http.Actor(), clock, ct);
+        return outcome.Error?.ToHttp() ?? (Results<Ok<DataEnvelope<AffiliateDto>>, ApiError>)TypedResults.Ok(new DataEnvelope<AffiliateDto>(outcome.Value!));
+    }
+
+    /// <summary>
+    /// The merchant confirms the payout details the affiliate changed: the change stops waiting and the payouts made to
+    /// exactly that change are released, together. Guarded by the change's time as read: if the affiliate changed the
+    /// details again meanwhile, nothing is confirmed (the merchant has not seen the newer details). Payouts held for an
+    /// older change stay held (those details were never confirmed); fail them and the next payout goes to these.
+    /// </summary>
+    public static async Task<Outcome<AffiliateDto>> ConfirmAsync(RemitDb db, long id, Audit.Actor actor, TimeProvider clock, CancellationToken ct)
+    {
+        var affiliate = await db.Affiliates.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, ct);
+        if (affiliate is null) return Problem.NotFound("Affiliate not found.");
+        if (affiliate.UnconfirmedDetailsAt is not { } changedAt)
+            return Problem.InvalidStatus("The affiliate's payout details have no change waiting for confirmation.");
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var confirmed = await db.Affiliates.Where(a => a.Id == id && a.UnconfirmedDetailsAt == changedAt)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.UnconfirmedDetailsAt, (DateTime?)null).SetProperty(a => a.Version, a => a.Version + 1), ct);
+        if (confirmed == 0) return Problem.ConcurrentUpdate("affiliate's payout details");
+        var released = await db.Payouts.Where(p => p.AffiliateId == id && p.HeldForDetailsAt == changedAt)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.HeldForDetailsAt, (DateTime?)null), ct);
+        db.AuditEvents.Add(actor.Record(db.ProgramId, "affiliate.payout_details.confirmed", "affiliate", id, now,
+            notes: $"{affiliate.PayoutMethod}: {affiliate.Destination}; {released} held payouts released"));
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        AffiliateLog.For(db).PayoutDetailsConfirmed(id, db.ProgramId, released, actor.Type, actor.Id);
+        return Outcome<AffiliateDto>.Ok((await AffiliatesApi.FindAsync(db, id, clock, ct))!);
     }
 
     public static Outcome<MethodChoice> Validate(PayoutMethodBody body, AffiliateProgram program, SecretBox secrets)

@@ -24,13 +24,14 @@ public sealed class AuditEvent
 /// <summary>The one doing an action: an API token, a dashboard user, or the system itself (schedule, demo seed).</summary>
 public sealed record Actor(string Type, string? Id, string? Name)
 {
+    public const string AffiliateType = "affiliate";
     public static readonly Actor System = new("system", null, "system");
     /// <summary>PayPal reporting an item's outcome (sync or webhook): the system acting on PayPal's word.</summary>
     public static readonly Actor PayPal = new("system", "paypal", "paypal");
     public static Actor Token(long id, string name) => new("token", id.ToString(CultureInfo.InvariantCulture), name);
     public static Actor User(long id, string email) => new("user", id.ToString(CultureInfo.InvariantCulture), email);
     /// <summary>An affiliate acting on their own account in the portal.</summary>
-    public static Actor Affiliate(long id, string name) => new("affiliate", id.ToString(CultureInfo.InvariantCulture), name);
+    public static Actor Affiliate(long id, string name) => new(AffiliateType, id.ToString(CultureInfo.InvariantCulture), name);
 
     public AuditEvent Record(long programId, string action, string entityType, long entityId, DateTime at,
         string? from = null, string? to = null, string? notes = null) => new()

@@ -49,7 +49,7 @@ public static class BatchActions
         long[] ids;
         if (selection.Ids is { } listed)
         {
-            var found = await db.Payouts.Where(p => listed.Contains(p.Id)).Select(p => new { p.Id, p.Status, p.Method, HasAccount = p.Account.Secret != null }).ToListAsync(ct);
+            var found = await db.Payouts.Where(p => listed.Contains(p.Id)).Select(p => new { p.Id, p.Status, p.Method, HasAccount = p.Account.Secret != null, Held = p.HeldForDetailsAt != null }).ToListAsync(ct);
             var missing = listed.Except(found.Select(p => p.Id)).ToList();
             if (missing.Count > 0) return Problem.NotFound($"Payouts not found: {Ids(missing)}.");
             if (MethodProblem(program, method) is { } problem) return problem;
@@ -60,6 +60,7 @@ public static class BatchActions
             if (await UnpayableAsync(db, secrets, method, listed, ct) is { } unpayable) return unpayable;
             var notPending = found.Where(p => p.Status != PayoutStatus.Pending).Select(p => p.Id).ToList();
             if (notPending.Count > 0) return NotPending(notPending);
+            if (found.Where(p => p.Held).Select(p => p.Id).ToList() is { Count: > 0 } detailsHeld) return PayoutHold.Refusal(detailsHeld);
             ids = [.. listed];
             if (await Tax.TaxForms.HeldAsync(db, program, ids, Tax.TaxForms.Today(clock), ct) is { Count: > 0 } held) return Tax.TaxForms.Required(held);
         }
@@ -74,6 +75,8 @@ public static class BatchActions
             if (NeedsAccount(method) && await db.Payouts.Where(p => ids.Contains(p.Id) && p.Account.Secret == null).Select(p => p.Id).ToListAsync(ct) is { Count: > 0 } bare)
                 return NoAccount(method, bare);
             if (await UnpayableAsync(db, secrets, method, ids, ct) is { } unpayable) return unpayable;
+            if (await db.Payouts.Where(p => ids.Contains(p.Id) && p.HeldForDetailsAt != null).Select(p => p.Id).ToListAsync(ct) is { Count: > 0 } detailsHeld)
+                return PayoutHold.Refusal(detailsHeld);
             if (await Tax.TaxForms.HeldAsync(db, program, ids, Tax.TaxForms.Today(clock), ct) is { Count: > 0 } held) return Tax.TaxForms.Required(held);
         }
 
@@ -94,6 +97,8 @@ public static class BatchActions
             db.ChangeTracker.Clear();
             var taken = await db.Payouts.Where(p => ids.Contains(p.Id) && (p.Status != PayoutStatus.Pending || p.BatchId != null))
                 .Select(p => p.Id).OrderBy(id => id).ToListAsync(ct);
+            if (taken.Count == 0 && await db.Payouts.Where(p => ids.Contains(p.Id) && p.HeldForDetailsAt != null).Select(p => p.Id).ToListAsync(ct) is { Count: > 0 } detailsHeld)
+                return PayoutHold.Refusal(detailsHeld);
             // Not taken by another request: then a form was superseded or invalidated between the check and the move.
             if (taken.Count == 0 && await Tax.TaxForms.HeldAsync(db, program, ids, Tax.TaxForms.Today(clock), ct) is { Count: > 0 } held)
                 return Tax.TaxForms.Required(held);

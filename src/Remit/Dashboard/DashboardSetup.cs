@@ -268,7 +268,9 @@ public static class ErrorPage
 {
     public static Task WriteAsync(HttpContext http, int status)
     {
-        var (title, text) = status switch
+        // The affiliates' portal is another site: its own look, its own way back, no talk of programs and roles.
+        var portal = http.Request.Path.StartsWithSegments("/portal");
+        var (title, text) = portal ? PortalText(status) : status switch
         {
             400 => ("Bad request", "The form could not be accepted (it may have expired). Go back, reload the page and try again."),
             403 => ("Not allowed", "Your role can look but not change anything here. Ask an admin of your program."),
@@ -282,10 +284,20 @@ public static class ErrorPage
         var html = $"""
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>{WebUtility.HtmlEncode(title)} · Remit</title><link rel="stylesheet" href="/dashboard.css"></head>
+            <title>{WebUtility.HtmlEncode(title)}{(portal ? "" : " · Remit")}</title><link rel="stylesheet" href="{(portal ? "/portal.css" : "/dashboard.css")}"></head>
             <body class="bare"><main class="error-page"><h1>{WebUtility.HtmlEncode(title)}</h1><p>{WebUtility.HtmlEncode(text)}</p>
-            <p><a href="/payouts">Back to payouts</a></p></main></body></html>
+            <p>{(portal ? "<a href=\"/portal\">Back to your overview</a>" : "<a href=\"/payouts\">Back to payouts</a>")}</p></main></body></html>
             """;
         return http.Response.WriteAsync(html);
     }
+
+    private static (string Title, string Text) PortalText(int status) => status switch
+    {
+        400 => ("Bad request", "The form could not be accepted (it may have expired). Go back, reload the page and try again."),
+        404 => ("Not found", "There is nothing here."),
+        405 => ("Not allowed", "This address does not take that kind of request."),
+        503 => ("Busy", "Too many requests are being handled right now. Try again in a moment."),
+        _ when status >= 500 => ("Something went wrong", "Something went wrong on our side. It has been logged."),
+        _ => ("Error " + status.ToString(CultureInfo.InvariantCulture), "The request could not be completed."),
+    };
 }

@@ -133,9 +133,12 @@ public static class PayoutActions
         var covered = Tax.TaxForms.CoveredAffiliates(db, Tax.TaxForms.Today(clock));
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         string? from = null;
+        var holdApplies = PayoutHold.Blocks(to);
         foreach (var candidate in PayoutLifecycle.From(to))
         {
-            var moved = await db.Payouts.Where(p => p.Id == payoutId && p.Status == candidate && (!gated || covered.Contains(p.AffiliateId))).ExecuteUpdateAsync(s => s
+            // Both holds are part of the condition: a payout cannot be paid between reading it and moving it.
+            var moved = await db.Payouts.Where(p => p.Id == payoutId && p.Status == candidate && (!gated || covered.Contains(p.AffiliateId)))
+                .Where(p => !holdApplies || p.HeldForDetailsAt == null).ExecuteUpdateAsync(s => s
                 .SetProperty(p => p.Status, to)
                 .SetProperty(p => p.ProcessingAt, p => to == PayoutStatus.Processing ? now : p.ProcessingAt)
                 .SetProperty(p => p.CompletedAt, p => to == PayoutStatus.Completed ? now : p.CompletedAt)
@@ -151,14 +154,19 @@ public static class PayoutActions
         }
         if (from is null)
         {
-            var current = await db.Payouts.Where(p => p.Id == payoutId).Select(p => p.Status).SingleAsync(ct);
-            if (gated && PayoutLifecycle.CanMove(current, to))
+            var current = await db.Payouts.AsNoTracking().SingleAsync(p => p.Id == payoutId, ct);
+            if (holdApplies && PayoutLifecycle.CanMove(current.Status, to) && PayoutHold.IsHeld(current))
+            {
+                PayoutLog.For(db).MoveRefused(payoutId, payout.ProgramId, current.Status, to, actor.Type, actor.Id);
+                return PayoutHold.Refusal([payoutId]);
+            }
+            if (gated && PayoutLifecycle.CanMove(current.Status, to))
             {
                 Tax.TaxLog.Held(Tax.TaxLog.For(db), payoutId.ToString(CultureInfo.InvariantCulture), payout.ProgramId);
                 return Tax.TaxForms.Required([payoutId]);
             }
-            PayoutLog.For(db).MoveRefused(payoutId, payout.ProgramId, current, to, actor.Type, actor.Id);
-            return Problem.InvalidStatus($"Payout {payoutId} is {current}; it cannot move to {to}.");
+            PayoutLog.For(db).MoveRefused(payoutId, payout.ProgramId, current.Status, to, actor.Type, actor.Id);
+            return Problem.InvalidStatus($"Payout {payoutId} is {current.Status}; it cannot move to {to}.");
         }
 
         // A failed payout gives its commissions back: they are payable again and go into the next payout.
@@ -190,6 +198,7 @@ public static class PayoutActions
         var covered = Tax.TaxForms.CoveredAffiliates(db, DateOnly.FromDateTime(now));
         var moved = await db.Payouts
             .Where(p => ids.Contains(p.Id) && p.Status == PayoutStatus.Pending && p.Method == method && p.BatchId == null)
+            .Where(PayoutHold.IsFree)
             .Where(p => !gated || covered.Contains(p.AffiliateId))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(p => p.Status, PayoutStatus.Processing)

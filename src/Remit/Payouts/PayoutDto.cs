@@ -12,6 +12,7 @@ public sealed record PayoutDto(
     string Status, string? Reference, string? Notes, string? FailureReason, string Source, long? RequestId, DateOnly? ScheduleDate,
     DateTime? PeriodStart, DateTime? PeriodEnd, DateTime CreatedAt, DateTime? ProcessingAt, DateTime? CompletedAt,
     DateTime? FailedAt, long? BatchId, DateTime? ReturnedAt, DateOnly? ReturnDate, string? ReturnCode, string? ReturnReason,
+    IReadOnlyList<string> Holds,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? CommissionsCount = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<StatusChange>? StatusHistory = null)
 {
@@ -19,7 +20,7 @@ public sealed record PayoutDto(
         p.Id, p.AffiliateId, new AffiliateRef(p.AffiliateId, affiliateName, affiliateEmail), Money.ToDecimal(p.AmountMinor, p.Currency),
         p.Currency, p.Method, p.Destination, p.Status, p.Reference, p.Notes, p.FailureReason, p.Source, p.RequestId, p.ScheduleDate,
         p.PeriodStart, p.PeriodEnd, p.CreatedAt, p.ProcessingAt, p.CompletedAt, p.FailedAt, p.BatchId, p.ReturnedAt, p.ReturnDate,
-        p.ReturnCode, p.ReturnReason);
+        p.ReturnCode, p.ReturnReason, PayoutHold.Of(p));
 }
 
 /// <summary>A payout with its affiliate's name and email, as one database row.</summary>

@@ -115,17 +115,8 @@ public static class RequestActions
         v.Require(affiliateId is not null, "affiliate_id", "affiliate_id is required.");
         var cleanNote = v.Text(note, "note", 2000);
         if (!v.IsValid) return v.ToProblem();
-        if (!program.AllowEarlyRequests) return Problem.Invalid("affiliate_id", "This program does not allow early payout requests (allow_early_requests is off).");
-        if (Payouts.PayoutActions.MethodProblem(program, affiliate!) is { } problem) return problem;
-
-        var cutoff = CommissionStatus.PayableCutoff(now, program.HoldDays);
-        var balance = await db.Commissions.Where(c => c.AffiliateId == affiliate!.Id).Where(CommissionStatus.IsPayable(cutoff)).SumAsync(c => (decimal)c.AmountMinor, ct);
-        if (balance <= 0 || balance < program.MinPayoutMinor)
-            return Problem.Invalid("affiliate_id", $"The payable balance ({Money.Format(Money.ToDecimal(balance, program.Currency), program.Currency)} {program.Currency}) is below the minimum payout ({Money.Format(program.MinPayoutMinor, program.Currency)} {program.Currency}).");
-        if (balance > Money.MaxPayoutMinor)
-            return Problem.Invalid("affiliate_id", Payouts.PayoutActions.TooLarge(balance, program.Currency));
-        if (await db.PayoutRequests.AnyAsync(r => r.AffiliateId == affiliate!.Id && r.Status == RequestStatus.Pending, ct))
-            return Problem.Invalid("affiliate_id", "The affiliate already has a pending payout request.");
+        var (refusal, balance) = await RefusalAsync(db, program, affiliate!, now, ct);
+        if (refusal is not null) return refusal;
 
         var request = new PayoutRequest
         {
@@ -147,6 +138,28 @@ public static class RequestActions
         await tx.CommitAsync(ct);
         RequestLog.For(db).Created(request.Id, program.Id, request.AffiliateId, Money.Format(balance, program.Currency), program.Currency, actor.Type, actor.Id);
         return Outcome<PayoutRequest>.Ok(request);
+    }
+
+    /// <summary>
+    /// Why the affiliate cannot ask for a payout now, or null, with their payable balance (minor units): the program
+    /// must allow early requests, the affiliate be active with a method of the plan, the balance reach the minimum
+    /// payout (and fit one payout), and no request of theirs be pending. The API and the portal's request page ask here.
+    /// </summary>
+    public static async Task<(Problem? Refusal, decimal Balance)> RefusalAsync(RemitDb db, Programs.AffiliateProgram program, Affiliates.Affiliate affiliate,
+        DateTime now, CancellationToken ct)
+    {
+        if (!program.AllowEarlyRequests) return (Problem.Invalid("affiliate_id", "This program does not allow early payout requests (allow_early_requests is off)."), 0);
+        if (Payouts.PayoutActions.MethodProblem(program, affiliate) is { } problem) return (problem, 0);
+
+        var cutoff = CommissionStatus.PayableCutoff(now, program.HoldDays);
+        var balance = await db.Commissions.Where(c => c.AffiliateId == affiliate.Id).Where(CommissionStatus.IsPayable(cutoff)).SumAsync(c => (decimal)c.AmountMinor, ct);
+        if (balance <= 0 || balance < program.MinPayoutMinor)
+            return (Problem.Invalid("affiliate_id", $"The payable balance ({Money.Format(Money.ToDecimal(balance, program.Currency), program.Currency)} {program.Currency}) is below the minimum payout ({Money.Format(program.MinPayoutMinor, program.Currency)} {program.Currency})."), balance);
+        if (balance > Money.MaxPayoutMinor)
+            return (Problem.Invalid("affiliate_id", Payouts.PayoutActions.TooLarge(balance, program.Currency)), balance);
+        if (await db.PayoutRequests.AnyAsync(r => r.AffiliateId == affiliate.Id && r.Status == RequestStatus.Pending, ct))
+            return (Problem.Invalid("affiliate_id", "The affiliate already has a pending payout request."), balance);
+        return (null, balance);
     }
 
     /// <summary>

@@ -21,3 +21,12 @@ document.addEventListener("change", (event) => {
     if (!event.target.matches("[data-select-all]")) return;
     for (const box of document.querySelectorAll('input[name="ids"]')) box.checked = event.target.checked;
 });
+
+// A sign-in link just made is shown once: put it on the clipboard and selected, so "Copy sign-in link" copies.
+document.addEventListener("DOMContentLoaded", () => {
+    const link = document.querySelector("[data-copy]");
+    if (!link) return;
+    link.focus();
+    link.select();
+    if (navigator.clipboard) navigator.clipboard.writeText(link.value).catch(() => { /* selected: Ctrl+C still works */ });
+});

@@ -63,6 +63,7 @@ public sealed class AuthTests
         { "POST", "/v1/payouts/1/return", Scopes.PayoutsWrite },
         // The portal.
         { "POST", "/v1/affiliates/1/portal-link", Scopes.AffiliatesWrite },
+        { "POST", "/v1/affiliates/1/payout-details/confirm", Scopes.AffiliatesWrite },
         // Tax forms.
         { "GET", "/v1/affiliates/1/tax-forms", Scopes.TaxRead },
         { "POST", "/v1/affiliates/1/tax-forms", Scopes.TaxWrite },

@@ -3,7 +3,9 @@ using Remit.Affiliates;
 using Remit.Api;
 using Remit.Data;
 using Remit.Payouts;
+using Remit.Portal;
 using Remit.Security;
+using Microsoft.Extensions.Options;
 
 namespace Remit.Dashboard.Affiliates;
 
@@ -12,7 +14,8 @@ namespace Remit.Dashboard.Affiliates;
 /// they are paid (PUT .../payout-method's PayoutMethodApi.SetAsync), and a manual payout of what is payable now
 /// (POST /v1/payouts's PayoutActions.CreateManualAsync).
 /// </summary>
-public sealed class DetailModel(RemitDb db, SecretBox secrets, TimeProvider clock) : DashboardPage
+public sealed class DetailModel(RemitDb db, SecretBox secrets, TimeProvider clock, PortalMailer mailer, IOptions<PortalOptions> portalOptions,
+    IOptions<PublicUrlOptions> publicUrl) : DashboardPage
 {
     public const string ProfileForm = "profile", MethodFormName = "method";
 
@@ -23,6 +26,11 @@ public sealed class DetailModel(RemitDb db, SecretBox secrets, TimeProvider cloc
     public sealed record Profile(string? Name, string? Email, string? Country);
 
     public AffiliateDto Affiliate { get; private set; } = null!;
+
+    /// <summary>A sign-in link just made, shown this once (never stored whole, never put in a cookie).</summary>
+    public PortalLinkDto? NewLink { get; private set; }
+
+    public bool CanEmail => mailer.IsConfigured;
     public MethodForm Form { get; private set; } = new(null, null, null, null, null, null, null);
     public Profile ProfileValues { get; private set; } = new(null, null, null);
 
@@ -98,6 +106,31 @@ public sealed class DetailModel(RemitDb db, SecretBox secrets, TimeProvider cloc
         var payout = outcome.Value!;
         Flash = $"Payout #{payout.Id} of {Display.Money(payout.AmountMinor, payout.Currency)} created (pending).";
         return LocalRedirect($"/payouts/{payout.Id}");
+    }
+
+    /// <summary>"Copy sign-in link" (and "E-mail sign-in link"): POST /v1/affiliates/{id}/portal-link's PortalApi.CreateAsync.</summary>
+    public async Task<IActionResult> OnPostPortalLinkAsync(long id, bool email, CancellationToken ct)
+    {
+        var outcome = await PortalApi.CreateAsync(db, id, email, publicUrl.Value.For(Request), portalOptions.Value, mailer, Actor, clock, ct);
+        if (outcome.Error is { Kind: ProblemKind.NotFound }) return NotFound();
+        await LoadAsync(id, ct);
+        if (outcome.Error is { } error)
+        {
+            FlashError = $"No sign-in link was made: {error.Line()}";
+            return LocalRedirect($"/affiliates/{id}");
+        }
+        NewLink = outcome.Value;
+        return Page();
+    }
+
+    /// <summary>Confirms the payout details the affiliate changed: POST /v1/affiliates/{id}/payout-details/confirm's ConfirmAsync.</summary>
+    public async Task<IActionResult> OnPostConfirmDetailsAsync(long id, CancellationToken ct)
+    {
+        var outcome = await PayoutMethodApi.ConfirmAsync(db, id, Actor, clock, ct);
+        if (outcome.Error is { Kind: ProblemKind.NotFound }) return NotFound();
+        if (outcome.Error is { } error) FlashError = $"Nothing was confirmed: {error.Line()}";
+        else Flash = $"Payout details confirmed: {Display.Label(outcome.Value!.PayoutMethod)} · {outcome.Value.Destination}. Payouts held for them can be paid.";
+        return LocalRedirect($"/affiliates/{id}");
     }
 
     private IActionResult Refused(string form, Problem error, string fallbackField)
