@@ -7,6 +7,7 @@ using Remit.Data;
 using Remit.Hosting;
 using Remit.Payments.PayPal;
 using Remit.Payouts;
+using Remit.Portal;
 using Remit.Programs;
 using Remit.Requests;
 using Remit.Security;
@@ -48,6 +49,7 @@ public static class RemitApp
         services.AddScoped<PayPalPayouts>();
         services.AddSingleton<Payouts.StatementRenders>();
         services.AddRemitDashboard(builder.Configuration, builder.Environment);
+        services.AddRemitPortal(builder.Configuration, builder.Environment);
 
         var app = builder.Build();
         app.UseForwardedHeaders();
@@ -79,6 +81,7 @@ public static class RemitApp
         app.MapSettings();
         app.MapPaymentSettings();
         app.MapBatches();
+        app.MapPortalLinks();
         app.MapTax();
         app.MapRemitDashboard();
         return app;

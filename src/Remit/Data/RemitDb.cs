@@ -30,6 +30,8 @@ public abstract class RemitDb(DbContextOptions options) : DbContext(options)
     public DbSet<Dashboard.Account.DashboardSession> Sessions => Set<Dashboard.Account.DashboardSession>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<Batches.PayoutBatch> PayoutBatches => Set<Batches.PayoutBatch>();
+    public DbSet<Portal.PortalLink> PortalLinks => Set<Portal.PortalLink>();
+    public DbSet<Portal.PortalSession> PortalSessions => Set<Portal.PortalSession>();
     public DbSet<Tax.TaxForm> TaxForms => Set<Tax.TaxForm>();
 
     /// <summary>The program this unit of work acts for.</summary>

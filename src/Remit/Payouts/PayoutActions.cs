@@ -36,6 +36,8 @@ public static class PayoutActions
             RequestId = requestId, Method = affiliate.PayoutMethod, Destination = affiliate.Destination, CreatedAt = now,
             // The snapshot: the account (number still encrypted) as it is now; editing the affiliate later changes nothing here.
             Account = affiliate.Account,
+            // Details the affiliate changed and the merchant has not confirmed: this payout waits for that confirmation.
+            HeldForDetailsAt = affiliate.UnconfirmedDetailsAt,
         };
         db.Payouts.Add(payout);
         await db.SaveChangesAsync(ct);

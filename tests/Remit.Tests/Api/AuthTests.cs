@@ -59,6 +59,8 @@ public sealed class AuthTests
         { "POST", "/v1/payout-batches/1/send", Scopes.PayoutsWrite },
         { "POST", "/v1/payout-batches/1/sync", Scopes.PayoutsWrite },
         { "POST", "/v1/payouts/1/return", Scopes.PayoutsWrite },
+        // The portal.
+        { "POST", "/v1/affiliates/1/portal-link", Scopes.AffiliatesWrite },
         // Tax forms.
         { "GET", "/v1/affiliates/1/tax-forms", Scopes.TaxRead },
         { "POST", "/v1/affiliates/1/tax-forms", Scopes.TaxWrite },

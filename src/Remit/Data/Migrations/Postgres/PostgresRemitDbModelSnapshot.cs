@@ -80,6 +80,10 @@ namespace Remit.Data.Migrations.Postgres
                         .HasColumnType("character varying(20)")
                         .HasColumnName("status");
 
+                    b.Property<DateTime?>("UnconfirmedDetailsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("unconfirmed_details_at");
+
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("integer")
@@ -582,6 +586,10 @@ namespace Remit.Data.Migrations.Postgres
                         .HasColumnType("character varying(2000)")
                         .HasColumnName("failure_reason");
 
+                    b.Property<DateTime?>("HeldForDetailsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("held_for_details_at");
+
                     b.Property<string>("Method")
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)")
@@ -747,6 +755,104 @@ namespace Remit.Data.Migrations.Postgres
                         .HasDatabaseName("ix_payout_commissions_program_id_commission_id");
 
                     b.ToTable("payout_commissions", (string)null);
+                });
+
+            modelBuilder.Entity("Remit.Portal.PortalLink", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AffiliateId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("affiliate_id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<long>("ProgramId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("program_id");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("token_hash");
+
+                    b.Property<DateTime?>("UsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("used_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_portal_links");
+
+                    b.HasIndex("AffiliateId")
+                        .HasDatabaseName("ix_portal_links_affiliate_id");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_portal_links_token_hash");
+
+                    b.HasIndex("ProgramId", "AffiliateId")
+                        .HasDatabaseName("ix_portal_links_program_id_affiliate_id");
+
+                    b.ToTable("portal_links", (string)null);
+                });
+
+            modelBuilder.Entity("Remit.Portal.PortalSession", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AffiliateId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("affiliate_id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("KeyHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("key_hash");
+
+                    b.Property<long>("ProgramId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("program_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_portal_sessions");
+
+                    b.HasIndex("AffiliateId")
+                        .HasDatabaseName("ix_portal_sessions_affiliate_id");
+
+                    b.HasIndex("KeyHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_portal_sessions_key_hash");
+
+                    b.HasIndex("ProgramId")
+                        .HasDatabaseName("ix_portal_sessions_program_id");
+
+                    b.ToTable("portal_sessions", (string)null);
                 });
 
             modelBuilder.Entity("Remit.Programs.AffiliateProgram", b =>
@@ -1341,6 +1447,40 @@ namespace Remit.Data.Migrations.Postgres
                         .HasConstraintName("fk_payout_commissions_programs_program_id");
 
                     b.Navigation("Commission");
+                });
+
+            modelBuilder.Entity("Remit.Portal.PortalLink", b =>
+                {
+                    b.HasOne("Remit.Affiliates.Affiliate", null)
+                        .WithMany()
+                        .HasForeignKey("AffiliateId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_portal_links_affiliates_affiliate_id");
+
+                    b.HasOne("Remit.Programs.AffiliateProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_portal_links_programs_program_id");
+                });
+
+            modelBuilder.Entity("Remit.Portal.PortalSession", b =>
+                {
+                    b.HasOne("Remit.Affiliates.Affiliate", null)
+                        .WithMany()
+                        .HasForeignKey("AffiliateId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_portal_sessions_affiliates_affiliate_id");
+
+                    b.HasOne("Remit.Programs.AffiliateProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_portal_sessions_programs_program_id");
                 });
 
             modelBuilder.Entity("Remit.Requests.PayoutRequest", b =>

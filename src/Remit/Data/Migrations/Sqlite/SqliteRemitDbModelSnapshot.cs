@@ -72,6 +72,10 @@ namespace Remit.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("status");
 
+                    b.Property<DateTime?>("UnconfirmedDetailsAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("unconfirmed_details_at");
+
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER")
@@ -554,6 +558,10 @@ namespace Remit.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("failure_reason");
 
+                    b.Property<DateTime?>("HeldForDetailsAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("held_for_details_at");
+
                     b.Property<string>("Method")
                         .HasMaxLength(20)
                         .HasColumnType("TEXT")
@@ -719,6 +727,100 @@ namespace Remit.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_payout_commissions_program_id_commission_id");
 
                     b.ToTable("payout_commissions", (string)null);
+                });
+
+            modelBuilder.Entity("Remit.Portal.PortalLink", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AffiliateId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("affiliate_id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expires_at");
+
+                    b.Property<long>("ProgramId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("program_id");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("token_hash");
+
+                    b.Property<DateTime?>("UsedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("used_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_portal_links");
+
+                    b.HasIndex("AffiliateId")
+                        .HasDatabaseName("ix_portal_links_affiliate_id");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_portal_links_token_hash");
+
+                    b.HasIndex("ProgramId", "AffiliateId")
+                        .HasDatabaseName("ix_portal_links_program_id_affiliate_id");
+
+                    b.ToTable("portal_links", (string)null);
+                });
+
+            modelBuilder.Entity("Remit.Portal.PortalSession", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AffiliateId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("affiliate_id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("KeyHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key_hash");
+
+                    b.Property<long>("ProgramId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("program_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_portal_sessions");
+
+                    b.HasIndex("AffiliateId")
+                        .HasDatabaseName("ix_portal_sessions_affiliate_id");
+
+                    b.HasIndex("KeyHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_portal_sessions_key_hash");
+
+                    b.HasIndex("ProgramId")
+                        .HasDatabaseName("ix_portal_sessions_program_id");
+
+                    b.ToTable("portal_sessions", (string)null);
                 });
 
             modelBuilder.Entity("Remit.Programs.AffiliateProgram", b =>
@@ -1307,6 +1409,40 @@ namespace Remit.Data.Migrations.Sqlite
                         .HasConstraintName("fk_payout_commissions_programs_program_id");
 
                     b.Navigation("Commission");
+                });
+
+            modelBuilder.Entity("Remit.Portal.PortalLink", b =>
+                {
+                    b.HasOne("Remit.Affiliates.Affiliate", null)
+                        .WithMany()
+                        .HasForeignKey("AffiliateId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_portal_links_affiliates_affiliate_id");
+
+                    b.HasOne("Remit.Programs.AffiliateProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_portal_links_programs_program_id");
+                });
+
+            modelBuilder.Entity("Remit.Portal.PortalSession", b =>
+                {
+                    b.HasOne("Remit.Affiliates.Affiliate", null)
+                        .WithMany()
+                        .HasForeignKey("AffiliateId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_portal_sessions_affiliates_affiliate_id");
+
+                    b.HasOne("Remit.Programs.AffiliateProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_portal_sessions_programs_program_id");
                 });
 
             modelBuilder.Entity("Remit.Requests.PayoutRequest", b =>
