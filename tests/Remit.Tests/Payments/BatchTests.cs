@@ -202,6 +202,7 @@ public sealed class BatchTests
     {
         await using var app = await TestApp.StartAsync();
         var t = await app.NewProgramAsync("custom");
+        await t.WithoutTaxGateAsync();
         var evm = await t.MethodPayoutAsync(PaymentsSetup.Crypto("base"));
         var sol = await t.MethodPayoutAsync(PaymentsSetup.Crypto("solana", PaymentsSetup.SolanaAddress));
         var batch = (await t.BatchAsync("crypto", [evm, sol])).Id();

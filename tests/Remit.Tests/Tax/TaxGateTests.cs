@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Remit.Tax;
 using Remit.Tests.Infrastructure;
 using Remit.Tests.Payments;
@@ -125,7 +126,10 @@ public sealed class TaxGateTests
 
         async Task<int> RunAsync()
         {
-            await using var db = app.Db(t.ProgramId);
+            // The app's own context, so the reminder logs through the app's logging as the job would.
+            await using var scope = app.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<Remit.Data.RemitDb>();
+            db.ProgramId = t.ProgramId;
             return await TaxForms.RemindExpiringAsync(db, app.Clock, f => { reminded.Add(f.AffiliateId); return Task.CompletedTask; }, CancellationToken.None);
         }
 
