@@ -39,7 +39,7 @@ public sealed class PortalTaxFormTests
         var signed = await PortalHttp.PostFormAsync(http, "/portal/tax-form/sign", W9("123-45-6789"), "/portal/tax-form?form=w9");
         Assert.Equal(HttpStatusCode.Redirect, signed.StatusCode);
         Assert.Equal("valid", (await t.GetAsync($"/v1/affiliates/{affiliate}"))["data"]!["tax_form_status"]!.GetValue<string>());
-        var after = await PortalHttp.PageAsync(http, "/portal/tax-form");
+        var after = WebUtility.HtmlDecode(await PortalHttp.PageAsync(http, "/portal/tax-form"));
         Assert.Contains("•••-••-6789", after);
         Assert.DoesNotContain("123-45-6789", after);
 
