@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Remit.Affiliates;
@@ -14,7 +15,7 @@ namespace Remit.Data;
 /// The one DbContext. Every table of program data carries program_id and a query filter on it, so a query made
 /// for one program cannot see another's rows unless it says IgnoreQueryFilters() on purpose.
 /// </summary>
-public abstract class RemitDb(DbContextOptions options) : DbContext(options)
+public abstract class RemitDb(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
 {
     /// <summary>The program this unit of work acts for. Zero matches nothing, so a forgotten scope fails closed.</summary>
     public long ProgramId { get; set; }
@@ -30,9 +31,12 @@ public abstract class RemitDb(DbContextOptions options) : DbContext(options)
     public DbSet<Dashboard.Account.DashboardSession> Sessions => Set<Dashboard.Account.DashboardSession>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<Batches.PayoutBatch> PayoutBatches => Set<Batches.PayoutBatch>();
+    /// <summary>The cookie and anti-forgery keys every process shares (Hosting/SharedKeys.cs); no program's data.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<Portal.PortalLink> PortalLinks => Set<Portal.PortalLink>();
     public DbSet<Portal.PortalSession> PortalSessions => Set<Portal.PortalSession>();
     public DbSet<Tax.TaxForm> TaxForms => Set<Tax.TaxForm>();
+    public DbSet<Tax1099.NecFiling> NecFilings => Set<Tax1099.NecFiling>();
 
     /// <summary>The program this unit of work acts for.</summary>
     public Task<AffiliateProgram> CurrentProgramAsync(CancellationToken ct) =>
@@ -63,6 +67,7 @@ public abstract class RemitDb(DbContextOptions options) : DbContext(options)
         modelBuilder.Entity<AuditEvent>().HasQueryFilter(e => e.ProgramId == ProgramId);
         modelBuilder.Entity<Batches.PayoutBatch>().HasQueryFilter(e => e.ProgramId == ProgramId);
         modelBuilder.Entity<Tax.TaxForm>().HasQueryFilter(e => e.ProgramId == ProgramId);
+        modelBuilder.Entity<Tax1099.NecFiling>().HasQueryFilter(e => e.ProgramId == ProgramId);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

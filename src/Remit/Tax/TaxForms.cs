@@ -191,13 +191,14 @@ public static class TaxForms
         var now = clock.GetUtcNow().UtcDateTime;
         var today = DateOnly.FromDateTime(now);
         var horizon = today.AddDays(TaxFormStatus.ExpiringDays);
-        var due = await Current(db).AsNoTracking()
+        // Every program's forms: the daily job runs once for all of them.
+        var due = await db.TaxForms.IgnoreQueryFilters().AsNoTracking().Where(f => f.SupersededAt == null)
             .Where(f => f.Status == TaxFormStatus.Valid && f.ExpiresAt != null && f.ExpiresAt < horizon && f.ExpiresAt >= today && f.ExpiryNoticeAt == null)
             .OrderBy(f => f.Id).ToListAsync(ct);
         var sent = 0;
         foreach (var form in due)
         {
-            var claimed = await db.TaxForms.Where(f => f.Id == form.Id && f.ExpiryNoticeAt == null)
+            var claimed = await db.TaxForms.IgnoreQueryFilters().Where(f => f.Id == form.Id && f.ExpiryNoticeAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(f => f.ExpiryNoticeAt, now), ct);
             if (claimed == 0) continue;
             TaxLog.For(db).FormExpiring(form.Id, form.AffiliateId, form.ProgramId, form.ExpiresAt!.Value);
