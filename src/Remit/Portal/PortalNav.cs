@@ -9,6 +9,7 @@ public static class PortalNav
         ("/portal/payouts", "Payouts"),
         ("/portal/payout-details", "Payout details"),
         ("/portal/request", "Request a payout"),
+        ("/portal/tax-form", "Tax form"),
         ("/portal/tax-documents", "Tax documents"),
     ];
 

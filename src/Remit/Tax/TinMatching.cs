@@ -55,7 +55,7 @@ public static class TinMatching
         foreach (var c in decomposed)
         {
             if (char.IsAsciiLetterOrDigit(c) || c is '-' or '&') kept.Append(c);
-            else if (char.IsWhiteSpace(c) || c is ',' or '.' or '\'' or '/') kept.Append(' ');
+            else if (char.IsWhiteSpace(c) || c is ',' or '.' or '/') kept.Append(' ');
         }
         var collapsed = string.Join(' ', kept.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries));
         return collapsed.Length <= NameLength ? collapsed : collapsed[..NameLength].TrimEnd();

@@ -122,11 +122,14 @@ public static class TestLog
                 _ when name.Contains("password", StringComparison.Ordinal) => "password",
                 "clientsecret" => "PayPal client secret",
                 "accountnumber" => "account number",
-                "tin" => "TIN",
+                "tin" or "ustin" or "foreigntin" or "payertin" => "TIN",
+                "dateofbirth" => "date of birth",
                 "address" or "walletaddress" => "wallet address",
                 _ => null,
             };
             if (kind is not null) RecordSecret(kind, value);
+            // A TIN is kept as its digits, typed with dashes or not: a log line could hold either form.
+            if (kind == "TIN") RecordSecret(kind, Remit.Tax.Tin.Digits(value));
         }
     }
 }

@@ -36,6 +36,7 @@ public sealed class BatchDestinationTests
     {
         await using var app = await TestApp.StartAsync();
         var t = await app.NewProgramAsync("custom");
+        await t.WithoutTaxGateAsync();
         var good = await t.MethodPayoutAsync(PaymentsSetup.Crypto(), 10m, "Grace Hopper");
         // What the old PATCH left behind: a crypto payout carrying a bank account number.
         var mixed = await t.MethodPayoutAsync(PaymentsSetup.Bank("000123456789"), 25m);
@@ -61,6 +62,7 @@ public sealed class BatchDestinationTests
     {
         await using var app = await TestApp.StartAsync();
         var t = await app.NewProgramAsync("custom");
+        await t.WithoutTaxGateAsync();
         var good = await t.MethodPayoutAsync(PaymentsSetup.Crypto(), 10m, "Grace Hopper");
         var mixed = await t.MethodPayoutAsync(PaymentsSetup.Crypto(), 25m);
         var batch = (await t.BatchAsync("crypto", [good, mixed])).Id();

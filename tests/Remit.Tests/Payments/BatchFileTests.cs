@@ -168,6 +168,7 @@ public sealed class BatchFileTests
     {
         await using var app = await TestApp.StartAsync();
         var t = await app.NewProgramAsync("custom");
+        await t.WithoutTaxGateAsync();
         var evm = await t.MethodPayoutAsync(PaymentsSetup.Crypto("polygon"), 12.5m);
         var sol = await t.MethodPayoutAsync(PaymentsSetup.Crypto("solana", PaymentsSetup.SolanaAddress), 1000m);
         var batch = (await t.BatchAsync("crypto", [evm, sol])).Id();

@@ -47,6 +47,7 @@ public sealed class BatchTests
     {
         await using var app = await TestApp.StartAsync();
         var t = await app.NewProgramAsync(plan);
+        if (plan is "standard" or "custom") await t.WithoutTaxGateAsync();
         // A payout of the method where the plan has it; otherwise any payout (the plan check comes first).
         var payout = await t.MethodPayoutAsync(!allowed ? null : method switch { "bank" => PaymentsSetup.Bank(), "crypto" => PaymentsSetup.Crypto(), _ => null });
         var response = await t.Http.PostAsJsonAsync("/v1/payout-batches", new { method, payout_ids = new[] { payout } });
@@ -201,6 +202,7 @@ public sealed class BatchTests
     {
         await using var app = await TestApp.StartAsync();
         var t = await app.NewProgramAsync("custom");
+        await t.WithoutTaxGateAsync();
         var evm = await t.MethodPayoutAsync(PaymentsSetup.Crypto("base"));
         var sol = await t.MethodPayoutAsync(PaymentsSetup.Crypto("solana", PaymentsSetup.SolanaAddress));
         var batch = (await t.BatchAsync("crypto", [evm, sol])).Id();

@@ -48,7 +48,12 @@ public sealed class IndexModel(RemitDb db, TimeProvider clock) : DashboardPage
         PaidByMonth = await PaidByMonthQuery.ComputeAsync(db, clock, ct);
         var rows = Query.Apply(db.Payouts.AsNoTracking(), Program).Select(p => new PayoutRow(p, p.Affiliate!.Name, p.Affiliate.Email));
         Table = await paging.ApplyAsync(rows, r => r.ToDto(), HttpContext, ct);
+        Held = (await Remit.Tax.TaxForms.HeldAsync(db, Program, Table.Data.Where(p => p.Status == PayoutStatus.Pending).Select(p => p.Id).ToList(),
+            Remit.Tax.TaxForms.Today(clock), ct)).ToHashSet();
     }
+
+    /// <summary>The pending rows held by the tax-form gate (the rule the API and batches apply): shown "held: tax form missing".</summary>
+    public IReadOnlySet<long> Held { get; private set; } = new HashSet<long>();
 
     /// <summary>The checked rows, each moved on its own through the lifecycle; the answer lists every row's result.</summary>
     /// <remarks>
