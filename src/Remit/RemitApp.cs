@@ -11,6 +11,7 @@ using Remit.Programs;
 using Remit.Requests;
 using Remit.Security;
 using Remit.Settings;
+using Remit.Webhooks;
 
 namespace Remit;
 
@@ -45,6 +46,7 @@ public static class RemitApp
         services.Configure<PayPalOptions>(builder.Configuration.GetSection("Remit:PayPal"));
         services.AddHttpClient<Remit.Payments.PayPal.PayPalClient>().AddPayPalResilience();
         services.AddScoped<PayPalPayouts>();
+        services.AddRemitWebhooks(builder.Configuration);
         services.AddSingleton<Payouts.StatementRenders>();
         services.AddRemitDashboard(builder.Configuration, builder.Environment);
 
@@ -78,6 +80,7 @@ public static class RemitApp
         app.MapSettings();
         app.MapPaymentSettings();
         app.MapBatches();
+        app.MapWebhooks();
         app.MapRemitDashboard();
         return app;
     }

@@ -30,6 +30,13 @@ public abstract class RemitDb(DbContextOptions options) : DbContext(options)
     public DbSet<Dashboard.Account.DashboardSession> Sessions => Set<Dashboard.Account.DashboardSession>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<Batches.PayoutBatch> PayoutBatches => Set<Batches.PayoutBatch>();
+    public DbSet<Webhooks.WebhookEndpoint> WebhookEndpoints => Set<Webhooks.WebhookEndpoint>();
+    public DbSet<Webhooks.WebhookEvent> WebhookEvents => Set<Webhooks.WebhookEvent>();
+    public DbSet<Webhooks.WebhookDelivery> WebhookDeliveries => Set<Webhooks.WebhookDelivery>();
+    public DbSet<Webhooks.WebhookAttempt> WebhookAttempts => Set<Webhooks.WebhookAttempt>();
+
+    /// <summary>Set when this unit of work wrote webhook deliveries: once they commit, the deliverer is woken at once.</summary>
+    internal bool WebhooksQueued { get; set; }
 
     /// <summary>The program this unit of work acts for.</summary>
     public Task<AffiliateProgram> CurrentProgramAsync(CancellationToken ct) =>
@@ -59,6 +66,10 @@ public abstract class RemitDb(DbContextOptions options) : DbContext(options)
         modelBuilder.Entity<DashboardUser>().HasQueryFilter(e => e.ProgramId == ProgramId);
         modelBuilder.Entity<AuditEvent>().HasQueryFilter(e => e.ProgramId == ProgramId);
         modelBuilder.Entity<Batches.PayoutBatch>().HasQueryFilter(e => e.ProgramId == ProgramId);
+        modelBuilder.Entity<Webhooks.WebhookEndpoint>().HasQueryFilter(e => e.ProgramId == ProgramId);
+        modelBuilder.Entity<Webhooks.WebhookEvent>().HasQueryFilter(e => e.ProgramId == ProgramId);
+        modelBuilder.Entity<Webhooks.WebhookDelivery>().HasQueryFilter(e => e.ProgramId == ProgramId);
+        modelBuilder.Entity<Webhooks.WebhookAttempt>().HasQueryFilter(e => e.ProgramId == ProgramId);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
