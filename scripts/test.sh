@@ -120,22 +120,37 @@ step "OpenAPI document lint (Spectral), in the background: $OUT/openapi-lint.log
 bash "$ROOT/scripts/openapi-lint.sh" >"$OUT/openapi-lint.log" 2>&1 &
 LINT_PID=$!
 
+declare -A RC PIDS
 # $1: provider name, which also names the TRX file and results folder. Extra args: env assignments.
-declare -A RC
+# Runs in the background (both providers at once: much of a test's time is spent waiting on a database, a browser
+# or a child process, so two runs fill each other's gaps); its console output goes to <provider>/console.log and
+# its exit code to <provider>/exit-code, both shown once it ends.
 run_tests() {
-    local provider=$1 name dir rc=0
+    local provider=$1 name dir
     shift
     name="${provider,,}"
     dir="$OUT/$name"
     rm -rf "$dir"
-    step "Tests against $provider"
-    env REMIT_TEST_PROVIDER="$provider" REMIT_TEST_LOG_DIR="$dir" "$@" \
-        dotnet test "$TEST_PROJECT" --no-build -c Release -nologo \
-            --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=$CONSOLE_VERBOSITY" \
-            --results-directory "$dir" \
-            --blame-hang-timeout "$HANG_TIMEOUT" --blame-hang-dump-type none \
-        || rc=$?
-    RC[$provider]=$rc
+    mkdir -p "$dir"
+    (
+        rc=0
+        env REMIT_TEST_PROVIDER="$provider" REMIT_TEST_LOG_DIR="$dir" "$@" \
+            dotnet test "$TEST_PROJECT" --no-build -c Release -nologo \
+                --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=$CONSOLE_VERBOSITY" \
+                --results-directory "$dir" \
+                --blame-hang-timeout "$HANG_TIMEOUT" --blame-hang-dump-type none \
+            >"$dir/console.log" 2>&1 || rc=$?
+        echo "$rc" >"$dir/exit-code"
+    ) &
+    PIDS[$provider]=$!
+}
+
+finish_tests() {
+    local provider=$1 name
+    name="${provider,,}"
+    step "Tests against $provider (output: ${OUT#"$ROOT"/}/$name/console.log)"
+    cat "$OUT/$name/console.log"
+    RC[$provider]="$(cat "$OUT/$name/exit-code" 2>/dev/null || echo 1)"
 }
 
 # Every app log line of a provider's run is in test-output/<provider>/app.log, every secret the tests used in
@@ -158,8 +173,12 @@ x Remit.Batches[2001]: Batch 1 created
     return $rc
 }
 
+step "Tests against SQLite and PostgreSQL, side by side"
 run_tests Sqlite
 run_tests Postgres REMIT_TEST_PG="$PG_CONNECTION"
+wait "${PIDS[Sqlite]}" "${PIDS[Postgres]}" || true
+finish_tests Sqlite
+finish_tests Postgres
 
 step "Secrets in the app logs"
 declare -A LOGRC

@@ -7,11 +7,13 @@ using Remit.Data;
 using Remit.Hosting;
 using Remit.Payments.PayPal;
 using Remit.Payouts;
+using Remit.Portal;
 using Remit.Programs;
 using Remit.Requests;
 using Remit.Security;
 using Remit.Settings;
 using Remit.Webhooks;
+using Remit.Tax;
 
 namespace Remit;
 
@@ -49,6 +51,7 @@ public static class RemitApp
         services.AddRemitWebhooks(builder.Configuration);
         services.AddSingleton<Payouts.StatementRenders>();
         services.AddRemitDashboard(builder.Configuration, builder.Environment);
+        services.AddRemitPortal(builder.Configuration, builder.Environment);
 
         var app = builder.Build();
         app.UseForwardedHeaders();
@@ -81,6 +84,8 @@ public static class RemitApp
         app.MapPaymentSettings();
         app.MapBatches();
         app.MapWebhooks();
+        app.MapPortalLinks();
+        app.MapTax();
         app.MapRemitDashboard();
         return app;
     }

@@ -22,6 +22,12 @@ public sealed class Affiliate : Data.IVersioned
     /// </summary>
     public string SearchText { get; private set; } = "";
 
+    /// <summary>
+    /// When the affiliate last changed their own payout details in the portal, until the merchant confirms them
+    /// (null: the details are the merchant's or confirmed). Payouts made meanwhile carry it and are held: PayoutHold.
+    /// </summary>
+    public DateTime? UnconfirmedDetailsAt { get; set; }
+
     public DateTime CreatedAt { get; set; }
     public int Version { get; set; }
 

@@ -12,7 +12,7 @@ namespace Remit.Affiliates;
 public sealed record AffiliateDto(
     long Id, string Name, string Email, string? Country, string Status, string? PayoutMethod, string? PaypalEmail,
     BankDetailsDto? Bank, CryptoDetailsDto? Crypto, string? Destination,
-    decimal Balance, decimal PendingBalance, string Currency, DateTime CreatedAt);
+    decimal Balance, decimal PendingBalance, string Currency, DateTime CreatedAt, string TaxFormStatus);
 
 /// <summary>A bank account as the API shows it: never the whole number.</summary>
 public sealed record BankDetailsDto(string? HolderName, string? HolderType, string? RoutingNumber, string? AccountType, string? AccountLast4);
@@ -23,7 +23,7 @@ public sealed record CryptoDetailsDto(string? Network, string? AddressLast4);
 public sealed record AffiliateBody(string? Name, string? Email, string? Country, string? PayoutMethod, string? PaypalEmail, string? Status);
 
 /// <summary>An affiliate with its balances summed by the database, in minor units (decimals: no row count overflows them).</summary>
-public sealed record AffiliateRow(Affiliate Affiliate, decimal Payable, decimal OnHold)
+public sealed record AffiliateRow(Affiliate Affiliate, decimal Payable, decimal OnHold, string TaxFormStatus)
 {
     public AffiliateDto ToDto(string currency)
     {
@@ -32,7 +32,7 @@ public sealed record AffiliateRow(Affiliate Affiliate, decimal Payable, decimal 
         return new(a.Id, a.Name, a.Email, a.Country, a.Status, a.PayoutMethod, a.PayPalEmail,
             a.PayoutMethod == PayoutMethods.Bank ? new(account.HolderName, account.HolderType, account.RoutingNumber, account.AccountType, account.Last4) : null,
             a.PayoutMethod == PayoutMethods.Crypto ? new(account.Network, account.Last4) : null,
-            a.Destination, Money.ToDecimal(Payable, currency), Money.ToDecimal(OnHold, currency), currency, a.CreatedAt);
+            a.Destination, Money.ToDecimal(Payable, currency), Money.ToDecimal(OnHold, currency), currency, a.CreatedAt, TaxFormStatus);
     }
 }
 
@@ -63,15 +63,28 @@ public static class AffiliatesApi
         return app;
     }
 
-    /// <summary>Affiliates with balance (payable now) and pending_balance (still in the hold period).</summary>
+    /// <summary>
+    /// Affiliates with balance (payable now), pending_balance (still in the hold period) and tax_form_status (the form
+    /// in force as <see cref="Tax.TaxFormStatus.Of"/> reads it, computed by the database so a page costs one query).
+    /// </summary>
     public static IQueryable<AffiliateRow> WithBalances(RemitDb db, IQueryable<Affiliate> affiliates, AffiliateProgram program, DateTime now)
     {
         var cutoff = CommissionStatus.PayableCutoff(now, program.HoldDays);
         var payable = db.Commissions.Where(CommissionStatus.IsPayable(cutoff));
         var onHold = db.Commissions.Where(CommissionStatus.IsOnHold(cutoff));
+        var hasForms = Tax.TaxPlans.HasForms(program.Plan);
+        var today = DateOnly.FromDateTime(now);
+        var horizon = today.AddDays(Tax.TaxFormStatus.ExpiringDays);
+        var current = Tax.TaxForms.Current(db);
         return affiliates.Select(a => new AffiliateRow(a,
             payable.Where(c => c.AffiliateId == a.Id).Sum(c => (decimal)c.AmountMinor),
-            onHold.Where(c => c.AffiliateId == a.Id).Sum(c => (decimal)c.AmountMinor)));
+            onHold.Where(c => c.AffiliateId == a.Id).Sum(c => (decimal)c.AmountMinor),
+            !hasForms ? Tax.TaxFormStatus.NotRequired
+            : current.Where(f => f.AffiliateId == a.Id).Select(f =>
+                f.Status != Tax.TaxFormStatus.Valid ? f.Status
+                : f.ExpiresAt != null && f.ExpiresAt < today ? Tax.TaxFormStatus.Expired
+                : f.ExpiresAt != null && f.ExpiresAt < horizon ? Tax.TaxFormStatus.Expiring
+                : Tax.TaxFormStatus.Valid).FirstOrDefault() ?? Tax.TaxFormStatus.Missing));
     }
 
     public static async Task<Results<Ok<ListEnvelope<AffiliateDto>>, ApiError>> List(HttpContext http, RemitDb db, TimeProvider clock, CancellationToken ct)

@@ -38,9 +38,11 @@ public static class Scopes
     public const string SettingsRead = "settings:read", SettingsWrite = "settings:write";
     public const string AffiliatesRead = "affiliates:read", AffiliatesWrite = "affiliates:write";
     public const string CommissionsRead = "commissions:read", CommissionsWrite = "commissions:write";
+    /// <summary>Tax forms and TINs: apart from affiliates:*, as TINs are more sensitive than an affiliate's contact.</summary>
+    public const string TaxRead = "tax:read", TaxWrite = "tax:write";
 
     public static readonly string[] All =
-        [PayoutsRead, PayoutsWrite, SettingsRead, SettingsWrite, AffiliatesRead, AffiliatesWrite, CommissionsRead, CommissionsWrite];
+        [PayoutsRead, PayoutsWrite, SettingsRead, SettingsWrite, AffiliatesRead, AffiliatesWrite, CommissionsRead, CommissionsWrite, TaxRead, TaxWrite];
 }
 
 internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>

@@ -29,6 +29,8 @@ public sealed record Actor(string Type, string? Id, string? Name)
     public static readonly Actor PayPal = new("system", "paypal", "paypal");
     public static Actor Token(long id, string name) => new("token", id.ToString(CultureInfo.InvariantCulture), name);
     public static Actor User(long id, string email) => new("user", id.ToString(CultureInfo.InvariantCulture), email);
+    /// <summary>An affiliate acting on their own account in the portal.</summary>
+    public static Actor Affiliate(long id, string name) => new("affiliate", id.ToString(CultureInfo.InvariantCulture), name);
 
     public AuditEvent Record(long programId, string action, string entityType, long entityId, DateTime at,
         string? from = null, string? to = null, string? notes = null) => new()

@@ -60,6 +60,7 @@ public static class BatchActions
             var notPending = found.Where(p => p.Status != PayoutStatus.Pending).Select(p => p.Id).ToList();
             if (notPending.Count > 0) return NotPending(notPending);
             ids = [.. listed];
+            if (await Tax.TaxForms.HeldAsync(db, program, ids, Tax.TaxForms.Today(clock), ct) is { Count: > 0 } held) return Tax.TaxForms.Required(held);
         }
         else
         {
@@ -72,6 +73,7 @@ public static class BatchActions
             if (NeedsAccount(method) && await db.Payouts.Where(p => ids.Contains(p.Id) && p.Account.Secret == null).Select(p => p.Id).ToListAsync(ct) is { Count: > 0 } bare)
                 return NoAccount(method, bare);
             if (await UnpayableAsync(db, secrets, method, ids, ct) is { } unpayable) return unpayable;
+            if (await Tax.TaxForms.HeldAsync(db, program, ids, Tax.TaxForms.Today(clock), ct) is { Count: > 0 } held) return Tax.TaxForms.Required(held);
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
@@ -87,6 +89,9 @@ public static class BatchActions
             db.ChangeTracker.Clear();
             var taken = await db.Payouts.Where(p => ids.Contains(p.Id) && (p.Status != PayoutStatus.Pending || p.BatchId != null))
                 .Select(p => p.Id).OrderBy(id => id).ToListAsync(ct);
+            // Not taken by another request: then a form was superseded or invalidated between the check and the move.
+            if (taken.Count == 0 && await Tax.TaxForms.HeldAsync(db, program, ids, Tax.TaxForms.Today(clock), ct) is { Count: > 0 } held)
+                return Tax.TaxForms.Required(held);
             return NotPending(taken);
         }
         var totals = await db.Payouts.Where(p => p.BatchId == batch.Id)

@@ -52,12 +52,18 @@ public static class DashboardSetup
         });
         services.AddAuthorizationBuilder().AddPolicy(DashboardAuth.Policy, p => p
             .AddAuthenticationSchemes(DashboardAuth.Scheme).RequireAuthenticatedUser().RequireClaim(TokenAuthHandler.ProgramClaim));
+        // Two sites share Razor Pages: the merchant dashboard (Dashboard/) and the affiliates' portal (Portal/). Each
+        // folder is authorized by its own cookie scheme only, so neither site's cookie opens the other.
         services.AddRazorPages(o =>
         {
-            o.RootDirectory = "/Dashboard";
-            o.Conventions.AuthorizeFolder("/", DashboardAuth.Policy);
-            o.Conventions.AllowAnonymousToPage("/Account/SignIn");
-        }).AddMvcOptions(o => o.Filters.Add<DashboardFilter>());
+            o.RootDirectory = "/";
+            o.Conventions.AuthorizeFolder("/Dashboard", DashboardAuth.Policy);
+            o.Conventions.AllowAnonymousToPage("/Dashboard/Account/SignIn");
+            o.Conventions.AuthorizeFolder("/Portal", Portal.PortalAuth.Policy);
+            o.Conventions.AllowAnonymousToPage("/Portal/SignIn");
+            o.Conventions.AllowAnonymousToPage("/Portal/SignedOut");
+        }).AddMvcOptions(o => o.Filters.Add<DashboardFilter>())
+            .AddRazorOptions(o => o.PageViewLocationFormats.Add("/Dashboard/Shared/{0}" + Microsoft.AspNetCore.Mvc.Razor.RazorViewEngine.ViewExtension));
         return services;
     }
 

@@ -37,6 +37,9 @@ public abstract class RemitDb(DbContextOptions options) : DbContext(options)
 
     /// <summary>Set when this unit of work wrote webhook deliveries: once they commit, the deliverer is woken at once.</summary>
     internal bool WebhooksQueued { get; set; }
+    public DbSet<Portal.PortalLink> PortalLinks => Set<Portal.PortalLink>();
+    public DbSet<Portal.PortalSession> PortalSessions => Set<Portal.PortalSession>();
+    public DbSet<Tax.TaxForm> TaxForms => Set<Tax.TaxForm>();
 
     /// <summary>The program this unit of work acts for.</summary>
     public Task<AffiliateProgram> CurrentProgramAsync(CancellationToken ct) =>
@@ -70,6 +73,7 @@ public abstract class RemitDb(DbContextOptions options) : DbContext(options)
         modelBuilder.Entity<Webhooks.WebhookEvent>().HasQueryFilter(e => e.ProgramId == ProgramId);
         modelBuilder.Entity<Webhooks.WebhookDelivery>().HasQueryFilter(e => e.ProgramId == ProgramId);
         modelBuilder.Entity<Webhooks.WebhookAttempt>().HasQueryFilter(e => e.ProgramId == ProgramId);
+        modelBuilder.Entity<Tax.TaxForm>().HasQueryFilter(e => e.ProgramId == ProgramId);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -29,6 +29,11 @@ public sealed class Payout
     public long? RequestId { get; set; }
     public DateTime? PeriodStart { get; set; }
     public DateTime? PeriodEnd { get; set; }
+    /// <summary>
+    /// The affiliate's unconfirmed change of payout details this payout was made to (their UnconfirmedDetailsAt),
+    /// until the merchant confirms that change: while set, the payout is held (PayoutHold).
+    /// </summary>
+    public DateTime? HeldForDetailsAt { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime? ProcessingAt { get; set; }
     public DateTime? CompletedAt { get; set; }

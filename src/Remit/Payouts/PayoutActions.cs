@@ -37,6 +37,8 @@ public static class PayoutActions
             RequestId = requestId, Method = affiliate.PayoutMethod, Destination = affiliate.Destination, CreatedAt = now,
             // The snapshot: the account (number still encrypted) as it is now; editing the affiliate later changes nothing here.
             Account = affiliate.Account,
+            // Details the affiliate changed and the merchant has not confirmed: this payout waits for that confirmation.
+            HeldForDetailsAt = affiliate.UnconfirmedDetailsAt,
         };
         db.Payouts.Add(payout);
         await db.SaveChangesAsync(ct);
@@ -117,11 +119,15 @@ public static class PayoutActions
 
         var now = clock.GetUtcNow().UtcDateTime;
         var (reference, notes, reason) = clean;
+        // Held until a valid tax form is on file: checked inside the conditional update itself, so a form superseded
+        // or invalidated meanwhile cannot slip a payout through.
+        var gated = Tax.TaxForms.Gated(to) && Tax.TaxPlans.Gates(await db.CurrentProgramAsync(ct));
+        var covered = Tax.TaxForms.CoveredAffiliates(db, Tax.TaxForms.Today(clock));
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         string? from = null;
         foreach (var candidate in PayoutLifecycle.From(to))
         {
-            var moved = await db.Payouts.Where(p => p.Id == payoutId && p.Status == candidate).ExecuteUpdateAsync(s => s
+            var moved = await db.Payouts.Where(p => p.Id == payoutId && p.Status == candidate && (!gated || covered.Contains(p.AffiliateId))).ExecuteUpdateAsync(s => s
                 .SetProperty(p => p.Status, to)
                 .SetProperty(p => p.ProcessingAt, p => to == PayoutStatus.Processing ? now : p.ProcessingAt)
                 .SetProperty(p => p.CompletedAt, p => to == PayoutStatus.Completed ? now : p.CompletedAt)
@@ -138,6 +144,11 @@ public static class PayoutActions
         if (from is null)
         {
             var current = await db.Payouts.Where(p => p.Id == payoutId).Select(p => p.Status).SingleAsync(ct);
+            if (gated && PayoutLifecycle.CanMove(current, to))
+            {
+                Tax.TaxLog.Held(Tax.TaxLog.For(db), payoutId.ToString(CultureInfo.InvariantCulture), payout.ProgramId);
+                return Tax.TaxForms.Required([payoutId]);
+            }
             PayoutLog.For(db).MoveRefused(payoutId, payout.ProgramId, current, to, actor.Type, actor.Id);
             return Problem.InvalidStatus($"Payout {payoutId} is {current}; it cannot move to {to}.");
         }
@@ -168,8 +179,11 @@ public static class PayoutActions
     {
         // Batches take pending payouts only; the lifecycle table must allow that step, or nothing moves.
         if (!PayoutLifecycle.CanMove(PayoutStatus.Pending, PayoutStatus.Processing)) return 0;
+        var gated = Tax.TaxPlans.Gates(await db.CurrentProgramAsync(ct));
+        var covered = Tax.TaxForms.CoveredAffiliates(db, DateOnly.FromDateTime(now));
         var moved = await db.Payouts
             .Where(p => ids.Contains(p.Id) && p.Status == PayoutStatus.Pending && p.Method == method && p.BatchId == null)
+            .Where(p => !gated || covered.Contains(p.AffiliateId))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(p => p.Status, PayoutStatus.Processing)
                 .SetProperty(p => p.ProcessingAt, now)

@@ -75,7 +75,7 @@ public static class StatementPdf
     }
 }
 
-file readonly record struct TextStyle(float Size, bool Bold, SKColor Color);
+internal readonly record struct TextStyle(float Size, bool Bold, SKColor Color);
 
 file abstract record Mark
 {
@@ -398,7 +398,7 @@ file sealed class StatementLayout(StatementModel model, Typesetter typesetter, i
 /// Turns strings into positioned glyphs: bidi reordering, a font per run of characters chosen through fontconfig
 /// fallback, and HarfBuzz shaping so Arabic joins and marks attach.
 /// </summary>
-file sealed class Typesetter : IDisposable
+internal sealed class Typesetter : IDisposable
 {
     private const string Family = "sans-serif";
 
@@ -557,7 +557,7 @@ file sealed class Typesetter : IDisposable
     }
 }
 
-file sealed class FontFace : IDisposable
+internal sealed class FontFace : IDisposable
 {
     private readonly HashSet<int> codepoints = [];
     private readonly SKTypeface system;
@@ -626,7 +626,7 @@ file sealed class FontFace : IDisposable
     };
 }
 
-file sealed class GlyphRun(SKTypeface typeface, float size, int start, int length, SKShaper.Result shaped)
+internal sealed class GlyphRun(SKTypeface typeface, float size, int start, int length, SKShaper.Result shaped)
 {
     public float Advance => shaped.Width;
 
@@ -652,7 +652,7 @@ file sealed class GlyphRun(SKTypeface typeface, float size, int start, int lengt
 /// the first strong letter, numbers and neutrals resolved against their neighbours, runs reordered by level.
 /// There is no bidi in .NET's public API and statements never carry explicit embedding controls.
 /// </summary>
-file static class Bidi
+internal static class Bidi
 {
     private enum Kind : byte { Left, Right, Number, Neutral, Mark }
 

@@ -24,6 +24,8 @@ public sealed class AffiliateProgram : Data.IVersioned
     public Settings.AchSettings Ach { get; set; } = new();
     /// <summary>The merchant's PayPal REST app (GET/PUT /v1/settings/paypal); the secret is stored encrypted.</summary>
     public Settings.PayPalSettings PayPal { get; set; } = new();
+    /// <summary>The payer's details for 1099s and the tax switches (GET/PUT /v1/settings/tax); the payer's EIN is stored encrypted.</summary>
+    public Remit.Tax.TaxSettings Tax { get; set; } = new();
 
     public DateTime CreatedAt { get; set; }
     public int Version { get; set; }
@@ -79,5 +81,6 @@ internal sealed class AffiliateProgramConfiguration : IEntityTypeConfiguration<A
         b.Property(p => p.Version).IsConcurrencyToken();
         b.ComplexProperty(p => p.Ach, Settings.AchSettings.Map);
         b.ComplexProperty(p => p.PayPal, Settings.PayPalSettings.Map);
+        b.ComplexProperty(p => p.Tax, Remit.Tax.TaxSettings.Map);
     }
 }

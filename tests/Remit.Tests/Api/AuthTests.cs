@@ -67,6 +67,16 @@ public sealed class AuthTests
         { "POST", "/v1/payout-batches/1/send", Scopes.PayoutsWrite },
         { "POST", "/v1/payout-batches/1/sync", Scopes.PayoutsWrite },
         { "POST", "/v1/payouts/1/return", Scopes.PayoutsWrite },
+        // The portal.
+        { "POST", "/v1/affiliates/1/portal-link", Scopes.AffiliatesWrite },
+        // Tax forms.
+        { "GET", "/v1/affiliates/1/tax-forms", Scopes.TaxRead },
+        { "POST", "/v1/affiliates/1/tax-forms", Scopes.TaxWrite },
+        { "GET", "/v1/tax-forms/1/pdf", Scopes.TaxRead },
+        { "GET", "/v1/settings/tax", Scopes.SettingsRead },
+        { "PUT", "/v1/settings/tax", Scopes.SettingsWrite },
+        { "GET", "/v1/tax/tin-matching", Scopes.TaxRead },
+        { "POST", "/v1/tax/tin-matching/results", Scopes.TaxWrite },
     };
 
     [Theory]
@@ -118,6 +128,8 @@ public sealed class AuthTests
     [InlineData(Scopes.AffiliatesWrite)]
     [InlineData(Scopes.CommissionsRead)]
     [InlineData(Scopes.CommissionsWrite)]
+    [InlineData(Scopes.TaxRead)]
+    [InlineData(Scopes.TaxWrite)]
     public async Task Program_answers_any_valid_token_whatever_its_scope(string scope)
     {
         await using var app = await TestApp.StartAsync();

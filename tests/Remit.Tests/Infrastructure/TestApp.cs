@@ -41,8 +41,17 @@ public sealed class TestApp : WebApplicationFactory<Program>
         return app;
     }
 
+    static TestApp()
+    {
+        // Each test starts its own host: a file watcher on appsettings.json per host is only cost (nothing edits them).
+        Environment.SetEnvironmentVariable("DOTNET_hostBuilder__reloadConfigOnChange", "false");
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        // Development validates every service registration at each build; one test host per test makes that the
+        // suite's largest cost. HostingTests start Remit in Development as a user does, which still validates it.
+        builder.UseDefaultServiceProvider(o => { o.ValidateOnBuild = false; o.ValidateScopes = true; });
         builder.UseSetting("ConnectionStrings:Remit", Database.ConnectionString);
         builder.UseSetting("Remit:Database:Provider", TestDatabase.Provider);
         builder.UseSetting("Remit:Demo:Seed", "false");

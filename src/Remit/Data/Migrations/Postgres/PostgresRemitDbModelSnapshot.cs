@@ -80,6 +80,10 @@ namespace Remit.Data.Migrations.Postgres
                         .HasColumnType("character varying(20)")
                         .HasColumnName("status");
 
+                    b.Property<DateTime?>("UnconfirmedDetailsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("unconfirmed_details_at");
+
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("integer")
@@ -582,6 +586,10 @@ namespace Remit.Data.Migrations.Postgres
                         .HasColumnType("character varying(2000)")
                         .HasColumnName("failure_reason");
 
+                    b.Property<DateTime?>("HeldForDetailsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("held_for_details_at");
+
                     b.Property<string>("Method")
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)")
@@ -749,6 +757,104 @@ namespace Remit.Data.Migrations.Postgres
                     b.ToTable("payout_commissions", (string)null);
                 });
 
+            modelBuilder.Entity("Remit.Portal.PortalLink", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AffiliateId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("affiliate_id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<long>("ProgramId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("program_id");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("token_hash");
+
+                    b.Property<DateTime?>("UsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("used_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_portal_links");
+
+                    b.HasIndex("AffiliateId")
+                        .HasDatabaseName("ix_portal_links_affiliate_id");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_portal_links_token_hash");
+
+                    b.HasIndex("ProgramId", "AffiliateId")
+                        .HasDatabaseName("ix_portal_links_program_id_affiliate_id");
+
+                    b.ToTable("portal_links", (string)null);
+                });
+
+            modelBuilder.Entity("Remit.Portal.PortalSession", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AffiliateId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("affiliate_id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("KeyHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("key_hash");
+
+                    b.Property<long>("ProgramId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("program_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_portal_sessions");
+
+                    b.HasIndex("AffiliateId")
+                        .HasDatabaseName("ix_portal_sessions_affiliate_id");
+
+                    b.HasIndex("KeyHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_portal_sessions_key_hash");
+
+                    b.HasIndex("ProgramId")
+                        .HasDatabaseName("ix_portal_sessions_program_id");
+
+                    b.ToTable("portal_sessions", (string)null);
+                });
+
             modelBuilder.Entity("Remit.Programs.AffiliateProgram", b =>
                 {
                     b.Property<long>("Id")
@@ -890,6 +996,74 @@ namespace Remit.Data.Migrations.Postgres
                                 .HasColumnName("paypal_webhook_id");
                         });
 
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Tax", "Remit.Programs.AffiliateProgram.Tax#TaxSettings", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("ContactEmail")
+                                .HasMaxLength(320)
+                                .HasColumnType("character varying(320)")
+                                .HasColumnName("tax_contact_email");
+
+                            b1.Property<bool>("IncludePayPalIn1099")
+                                .HasColumnType("boolean")
+                                .HasColumnName("tax_include_paypal_in_1099");
+
+                            b1.Property<string>("IrisTcc")
+                                .HasMaxLength(5)
+                                .HasColumnType("character varying(5)")
+                                .HasColumnName("tax_iris_tcc");
+
+                            b1.Property<string>("PayerAddressLine1")
+                                .HasMaxLength(200)
+                                .HasColumnType("character varying(200)")
+                                .HasColumnName("tax_payer_address_line1");
+
+                            b1.Property<string>("PayerAddressLine2")
+                                .HasMaxLength(200)
+                                .HasColumnType("character varying(200)")
+                                .HasColumnName("tax_payer_address_line2");
+
+                            b1.Property<string>("PayerCity")
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)")
+                                .HasColumnName("tax_payer_city");
+
+                            b1.Property<string>("PayerName")
+                                .HasMaxLength(200)
+                                .HasColumnType("character varying(200)")
+                                .HasColumnName("tax_payer_name");
+
+                            b1.Property<string>("PayerPhone")
+                                .HasMaxLength(30)
+                                .HasColumnType("character varying(30)")
+                                .HasColumnName("tax_payer_phone");
+
+                            b1.Property<string>("PayerState")
+                                .HasMaxLength(2)
+                                .HasColumnType("character varying(2)")
+                                .HasColumnName("tax_payer_state");
+
+                            b1.Property<string>("PayerTinLast4")
+                                .HasMaxLength(4)
+                                .HasColumnType("character varying(4)")
+                                .HasColumnName("tax_payer_tin_last4");
+
+                            b1.Property<string>("PayerTinSecret")
+                                .HasMaxLength(400)
+                                .HasColumnType("character varying(400)")
+                                .HasColumnName("tax_payer_tin_secret");
+
+                            b1.Property<string>("PayerZip")
+                                .HasMaxLength(10)
+                                .HasColumnType("character varying(10)")
+                                .HasColumnName("tax_payer_zip");
+
+                            b1.Property<bool>("RequireTaxForm")
+                                .HasColumnType("boolean")
+                                .HasColumnName("tax_require_form");
+                        });
+
                     b.HasKey("Id")
                         .HasName("pk_programs");
 
@@ -971,6 +1145,167 @@ namespace Remit.Data.Migrations.Postgres
                         .HasDatabaseName("ix_payout_requests_program_id_status_id");
 
                     b.ToTable("payout_requests", (string)null);
+                });
+
+            modelBuilder.Entity("Remit.Tax.TaxForm", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AffiliateId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("affiliate_id");
+
+                    b.Property<string>("DigestSecret")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("digest_secret");
+
+                    b.Property<DateOnly?>("ExpiresAt")
+                        .HasColumnType("date")
+                        .HasColumnName("expires_at");
+
+                    b.Property<DateTime?>("ExpiryNoticeAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expiry_notice_at");
+
+                    b.Property<string>("Fields")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)")
+                        .HasColumnName("fields");
+
+                    b.Property<string>("InvalidReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("invalid_reason");
+
+                    b.Property<DateTime?>("InvalidatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("invalidated_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("kind");
+
+                    b.Property<long>("ProgramId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("program_id");
+
+                    b.Property<DateTime>("RecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<string>("RecordedById")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("recorded_by_id");
+
+                    b.Property<string>("RecordedByType")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("recorded_by_type");
+
+                    b.Property<string>("Revision")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("revision");
+
+                    b.Property<string>("SecretFields")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("secret_fields");
+
+                    b.Property<DateTime>("SignedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("signed_at");
+
+                    b.Property<string>("SignerIp")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("signer_ip");
+
+                    b.Property<string>("SignerName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("signer_name");
+
+                    b.Property<string>("SignerUserAgent")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("signer_user_agent");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("source");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTime?>("SupersededAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("superseded_at");
+
+                    b.Property<long?>("SupersededById")
+                        .HasColumnType("bigint")
+                        .HasColumnName("superseded_by_id");
+
+                    b.Property<string>("TinLast4")
+                        .HasMaxLength(4)
+                        .HasColumnType("character varying(4)")
+                        .HasColumnName("tin_last4");
+
+                    b.Property<string>("TinMatch")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("tin_match");
+
+                    b.Property<int?>("TinMatchCode")
+                        .HasColumnType("integer")
+                        .HasColumnName("tin_match_code");
+
+                    b.Property<DateTime?>("TinMatchedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("tin_matched_at");
+
+                    b.Property<string>("TinType")
+                        .HasMaxLength(4)
+                        .HasColumnType("character varying(4)")
+                        .HasColumnName("tin_type");
+
+                    b.HasKey("Id")
+                        .HasName("pk_tax_forms");
+
+                    b.HasIndex("AffiliateId")
+                        .HasDatabaseName("ix_tax_forms_affiliate_id");
+
+                    b.HasIndex("ProgramId", "AffiliateId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_tax_forms_program_id_affiliate_id")
+                        .HasFilter("superseded_at IS NULL");
+
+                    b.HasIndex("ProgramId", "ExpiresAt")
+                        .HasDatabaseName("ix_tax_forms_program_id_expires_at");
+
+                    b.HasIndex("ProgramId", "AffiliateId", "SignedAt")
+                        .HasDatabaseName("ix_tax_forms_program_id_affiliate_id_signed_at");
+
+                    b.ToTable("tax_forms", (string)null);
                 });
 
             modelBuilder.Entity("Remit.Webhooks.WebhookAttempt", b =>
@@ -1371,6 +1706,40 @@ namespace Remit.Data.Migrations.Postgres
                     b.Navigation("Commission");
                 });
 
+            modelBuilder.Entity("Remit.Portal.PortalLink", b =>
+                {
+                    b.HasOne("Remit.Affiliates.Affiliate", null)
+                        .WithMany()
+                        .HasForeignKey("AffiliateId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_portal_links_affiliates_affiliate_id");
+
+                    b.HasOne("Remit.Programs.AffiliateProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_portal_links_programs_program_id");
+                });
+
+            modelBuilder.Entity("Remit.Portal.PortalSession", b =>
+                {
+                    b.HasOne("Remit.Affiliates.Affiliate", null)
+                        .WithMany()
+                        .HasForeignKey("AffiliateId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_portal_sessions_affiliates_affiliate_id");
+
+                    b.HasOne("Remit.Programs.AffiliateProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_portal_sessions_programs_program_id");
+                });
+
             modelBuilder.Entity("Remit.Requests.PayoutRequest", b =>
                 {
                     b.HasOne("Remit.Affiliates.Affiliate", "Affiliate")
@@ -1388,6 +1757,23 @@ namespace Remit.Data.Migrations.Postgres
                         .HasConstraintName("fk_payout_requests_programs_program_id");
 
                     b.Navigation("Affiliate");
+                });
+
+            modelBuilder.Entity("Remit.Tax.TaxForm", b =>
+                {
+                    b.HasOne("Remit.Affiliates.Affiliate", null)
+                        .WithMany()
+                        .HasForeignKey("AffiliateId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_tax_forms_affiliates_affiliate_id");
+
+                    b.HasOne("Remit.Programs.AffiliateProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_tax_forms_programs_program_id");
                 });
 
             modelBuilder.Entity("Remit.Webhooks.WebhookAttempt", b =>
