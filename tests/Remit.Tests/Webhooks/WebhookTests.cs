@@ -363,3 +363,33 @@ public sealed class WebhookTests
     public void Private_loopback_link_local_and_reserved_addresses_are_blocked(string address, bool blocked) =>
         Assert.Equal(blocked, PrivateNetworks.IsBlocked(IPAddress.Parse(address)));
 }
+
+public sealed class WebhookSecretRotationTests
+{
+    [Fact]
+    public async Task Secrets_rotate_moves_webhook_secrets_to_the_active_key_and_they_still_sign()
+    {
+        await using var app = await TestApp.StartAsync();
+        var t = await app.NewProgramAsync();
+        var created = await Api.ExpectAsync(await t.Http.PostAsJsonAsync("/v1/webhook-endpoints",
+            new { url = "https://hooks.example.com/remit", events = new[] { "payout.created" } }), 201);
+        var secret = created["data"]!["secret"]!.GetValue<string>();
+        TestLog.RecordSecret("webhook secret", secret);
+        var id = created["data"]!["id"]!.GetValue<long>();
+        var rotated = (await t.PostAsync($"/v1/webhook-endpoints/{id}/rotate-secret"))["data"]!["secret"]!.GetValue<string>();
+        TestLog.RecordSecret("webhook secret", rotated);
+
+        var newKey = Enumerable.Range(100, 32).Select(i => (byte)i).ToArray();
+        var box = new SecretBox(new Dictionary<string, byte[]> { [TestApp.KeyId] = Convert.FromBase64String(TestApp.Key), ["k2"] = newKey }, "k2");
+        await using var db = app.Db();
+        var result = await SecretRotation.RotateAsync(db, box);
+        Assert.Equal(1, result.WebhookEndpoints);
+
+        var onlyNew = new SecretBox(new Dictionary<string, byte[]> { ["k2"] = newKey }, "k2");
+        await using var check = app.Db(t.ProgramId);
+        var endpoint = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(check.WebhookEndpoints);
+        Assert.Equal(rotated, onlyNew.Decrypt(endpoint.Secret));
+        Assert.Equal(secret, onlyNew.Decrypt(endpoint.PreviousSecret!));
+        Assert.Equal(0, (await SecretRotation.RotateAsync(db, box)).WebhookEndpoints);
+    }
+}
