@@ -8,8 +8,9 @@ set -euo pipefail
 # Debian packages the tests need; add to this list. Installed only when missing.
 #   postgresql + postgresql-contrib: the server (pg_trgm is in it); chromium: Playwright tests;
 #   fontconfig + fonts: PDF text through Skia and the browser (droid-fallback covers Chinese and
-#   Japanese, nanum covers Korean Hangul); poppler-utils: pdftoppm; curl: fetches the OpenAPI document to lint.
-DEB_PACKAGES="postgresql postgresql-contrib chromium fontconfig fonts-dejavu-core fonts-dejavu-extra fonts-droid-fallback poppler-utils fonts-nanum curl"
+#   Japanese, nanum covers Korean Hangul); poppler-utils: pdftoppm; curl: fetches the OpenAPI document to lint;
+#   redis-server: the rate limits shared by two Remit processes (tests/Remit.Tests/Hosting/ScaleOutTests).
+DEB_PACKAGES="postgresql postgresql-contrib chromium fontconfig fonts-dejavu-core fonts-dejavu-extra fonts-droid-fallback poppler-utils fonts-nanum curl redis-server"
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$PWD"
@@ -88,7 +89,9 @@ check_tools() {
 
 # shellcheck source=scripts/pg.sh
 source "$ROOT/scripts/pg.sh"
-trap pg_stop EXIT
+# shellcheck source=scripts/redis.sh
+source "$ROOT/scripts/redis.sh"
+trap 'pg_stop; redis_stop' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -103,6 +106,10 @@ step "PostgreSQL"
 pg_start || die "PostgreSQL could not start; the Postgres tests are never skipped"
 PG_CONNECTION="$REMIT_TEST_PG"
 unset REMIT_TEST_PG
+
+# Both runs use it: two Remit processes share their rate limits through it (never skipped either).
+step "Redis"
+redis_start || die "Redis could not start; the scale-out test is never skipped"
 
 step "dotnet build $SOLUTION -c Release"
 dotnet build "$SOLUTION" -c Release -nologo || die "build failed (warnings are errors)"

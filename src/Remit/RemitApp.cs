@@ -14,6 +14,7 @@ using Remit.Security;
 using Remit.Settings;
 using Remit.Webhooks;
 using Remit.Tax;
+using Remit.Tax1099;
 
 namespace Remit;
 
@@ -40,16 +41,17 @@ public static class RemitApp
         services.AddRemitForwardedHeaders(builder.Configuration);
         services.AddRemitTelemetry(builder.Configuration);
         services.AddRemitApiAuth();
-        services.Configure<RateLimitOptions>(builder.Configuration.GetSection("Remit:RateLimit"));
-        services.AddSingleton<RateLimits>();
+        services.AddRemitRateLimits(builder.Configuration);
         services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         services.AddRemitOpenApi();
         services.AddRemitSecrets(builder.Configuration, builder.Environment);
+        services.AddRemitSharedKeys();
         services.Configure<PayPalOptions>(builder.Configuration.GetSection("Remit:PayPal"));
         services.AddHttpClient<Remit.Payments.PayPal.PayPalClient>().AddPayPalResilience();
         services.AddScoped<PayPalPayouts>();
         services.AddRemitWebhooks(builder.Configuration);
         services.AddSingleton<Payouts.StatementRenders>();
+        services.AddSingleton(Tax1099.NecThresholds.FromConfiguration(builder.Configuration));
         services.AddRemitDashboard(builder.Configuration, builder.Environment);
         services.AddRemitPortal(builder.Configuration, builder.Environment);
 
@@ -86,6 +88,7 @@ public static class RemitApp
         app.MapWebhooks();
         app.MapPortalLinks();
         app.MapTax();
+        app.MapTax1099();
         app.MapRemitDashboard();
         return app;
     }

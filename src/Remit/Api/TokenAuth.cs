@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
@@ -9,9 +10,12 @@ using Remit.Data;
 
 namespace Remit.Api;
 
-/// <summary>Bearer tokens: looked up by hash, refused when revoked or expired; claims carry program and scopes.</summary>
+/// <summary>
+/// Bearer tokens: looked up by hash (through <see cref="TokenCache"/>), refused when revoked or expired; claims carry
+/// program and scopes.
+/// </summary>
 public sealed class TokenAuthHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, TimeProvider clock)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, TimeProvider clock, TokenCache tokens)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
@@ -25,19 +29,30 @@ public sealed class TokenAuthHandler(
         var secret = header["Bearer ".Length..].Trim();
         if (secret.Length is 0 or > 200) return AuthenticateResult.Fail("Malformed token.");
 
-        var db = Context.RequestServices.GetRequiredService<RemitDb>();
         var hash = ApiToken.Hash(secret);
         var now = clock.GetUtcNow().UtcDateTime;
-        var token = await db.ApiTokens.IgnoreQueryFilters().AsNoTracking()
-            .Where(t => t.TokenHash == hash && t.RevokedAt == null && (t.ExpiresAt == null || t.ExpiresAt > now))
-            .Select(t => new { t.Id, t.ProgramId, t.Name, t.Scopes, t.LastUsedAt })
-            .SingleOrDefaultAsync(Context.RequestAborted);
-        if (token is null) return AuthenticateResult.Fail("Unknown, revoked or expired token.");
+        var token = tokens.Find(hash);
+        if (token is null)
+        {
+            var db = Context.RequestServices.GetRequiredService<RemitDb>();
+            var row = await db.ApiTokens.IgnoreQueryFilters().AsNoTracking()
+                .Where(t => t.TokenHash == hash && t.RevokedAt == null)
+                .Select(t => new { t.Id, t.ProgramId, t.Name, t.Scopes, t.ExpiresAt, t.LastUsedAt })
+                .SingleOrDefaultAsync(Context.RequestAborted);
+            if (row is null) return AuthenticateResult.Fail("Unknown, revoked or expired token.");
+            token = tokens.Add(hash, new TokenCache.Entry(row.Id, row.ProgramId, row.Name,
+                row.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), row.ExpiresAt) { LastUsedAt = row.LastUsedAt });
+        }
+        if (token.ExpiresAt <= now) return AuthenticateResult.Fail("Unknown, revoked or expired token.");
 
         // "Last used" to the minute is enough for a person deciding what to revoke, and spares a write per request.
-        if (token.LastUsedAt is null || now - token.LastUsedAt > TimeSpan.FromMinutes(1))
+        if (token.LastUsedAt is not { } lastUsed || now - lastUsed > TimeSpan.FromMinutes(1))
+        {
+            token.LastUsedAt = now;
+            var db = Context.RequestServices.GetRequiredService<RemitDb>();
             await db.ApiTokens.IgnoreQueryFilters().Where(t => t.Id == token.Id)
                 .ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), Context.RequestAborted);
+        }
 
         var claims = new List<Claim>
         {
@@ -45,7 +60,7 @@ public sealed class TokenAuthHandler(
             new(TokenClaim, token.Id.ToString(CultureInfo.InvariantCulture)),
             new(ClaimTypes.Name, token.Name),
         };
-        claims.AddRange(token.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(s => new Claim(ScopeClaim, s)));
+        claims.AddRange(token.Scopes.Select(s => new Claim(ScopeClaim, s)));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
@@ -63,6 +78,7 @@ public static class ApiAuth
 
     public static IServiceCollection AddRemitApiAuth(this IServiceCollection services)
     {
+        services.AddSingleton<TokenCache>();
         services.AddAuthentication(TokenAuthHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, TokenAuthHandler>(TokenAuthHandler.SchemeName, null);
         var auth = services.AddAuthorizationBuilder();
@@ -89,4 +105,52 @@ public static class ApiAuth
     public static Actor Actor(this HttpContext http) => Audit.Actor.Token(
         long.Parse(http.User.FindFirst(TokenAuthHandler.TokenClaim)!.Value, CultureInfo.InvariantCulture),
         http.User.Identity?.Name ?? "token");
+}
+
+/// <summary>
+/// The live tokens this process has looked up recently, so a request does not read its token from the database each
+/// time. An entry is kept for <see cref="Lifetime"/>: a token revoked through this process (the dashboard) is
+/// forgotten at once; revoked elsewhere (the CLI, another process behind the balancer) it stops working here when its
+/// entry ends. Expiry is checked on every request. Only tokens that were valid are kept, so unknown ones cannot fill it.
+/// </summary>
+public sealed class TokenCache(TimeProvider clock)
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(10);
+
+    public sealed record Entry(long Id, long ProgramId, string Name, string[] Scopes, DateTime? ExpiresAt)
+    {
+        /// <summary>When this process last recorded a use (or the database said, when the entry was read).</summary>
+        public DateTime? LastUsedAt { get; set; }
+    }
+
+    private readonly ConcurrentDictionary<string, (Entry Entry, DateTimeOffset ReadAt)> _entries = new();
+    private DateTimeOffset _lastSweep;
+
+    public Entry? Find(string hash)
+    {
+        var now = clock.GetUtcNow();
+        Sweep(now);
+        return _entries.TryGetValue(hash, out var found) && now - found.ReadAt < Lifetime ? found.Entry : null;
+    }
+
+    public Entry Add(string hash, Entry entry)
+    {
+        _entries[hash] = (entry, clock.GetUtcNow());
+        return entry;
+    }
+
+    /// <summary>Called after this process revoked a token, so it stops working here at once.</summary>
+    public void Forget(long tokenId)
+    {
+        foreach (var (hash, found) in _entries)
+            if (found.Entry.Id == tokenId) _entries.TryRemove(hash, out _);
+    }
+
+    private void Sweep(DateTimeOffset now)
+    {
+        if (now - _lastSweep < TimeSpan.FromMinutes(1)) return;
+        _lastSweep = now;
+        foreach (var (hash, found) in _entries)
+            if (now - found.ReadAt >= Lifetime) _entries.TryRemove(hash, out _);
+    }
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Remit.Affiliates;
@@ -14,7 +15,7 @@ namespace Remit.Data;
 /// The one DbContext. Every table of program data carries program_id and a query filter on it, so a query made
 /// for one program cannot see another's rows unless it says IgnoreQueryFilters() on purpose.
 /// </summary>
-public abstract class RemitDb(DbContextOptions options) : DbContext(options)
+public abstract class RemitDb(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
 {
     /// <summary>The program this unit of work acts for. Zero matches nothing, so a forgotten scope fails closed.</summary>
     public long ProgramId { get; set; }
@@ -37,9 +38,12 @@ public abstract class RemitDb(DbContextOptions options) : DbContext(options)
 
     /// <summary>Set when this unit of work wrote webhook deliveries: once they commit, the deliverer is woken at once.</summary>
     internal bool WebhooksQueued { get; set; }
+    /// <summary>The cookie and anti-forgery keys every process shares (Hosting/SharedKeys.cs); no program's data.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<Portal.PortalLink> PortalLinks => Set<Portal.PortalLink>();
     public DbSet<Portal.PortalSession> PortalSessions => Set<Portal.PortalSession>();
     public DbSet<Tax.TaxForm> TaxForms => Set<Tax.TaxForm>();
+    public DbSet<Tax1099.NecFiling> NecFilings => Set<Tax1099.NecFiling>();
 
     /// <summary>The program this unit of work acts for.</summary>
     public Task<AffiliateProgram> CurrentProgramAsync(CancellationToken ct) =>
@@ -74,6 +78,7 @@ public abstract class RemitDb(DbContextOptions options) : DbContext(options)
         modelBuilder.Entity<Webhooks.WebhookDelivery>().HasQueryFilter(e => e.ProgramId == ProgramId);
         modelBuilder.Entity<Webhooks.WebhookAttempt>().HasQueryFilter(e => e.ProgramId == ProgramId);
         modelBuilder.Entity<Tax.TaxForm>().HasQueryFilter(e => e.ProgramId == ProgramId);
+        modelBuilder.Entity<Tax1099.NecFiling>().HasQueryFilter(e => e.ProgramId == ProgramId);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -15,6 +15,8 @@ namespace Remit.Demo;
 /// </summary>
 public static class BulkDemo
 {
+    private const int AffiliateChunk = 5_000;
+
     public static async Task<(int Affiliates, int Commissions)> GenerateAsync(RemitDb db, long programId, int affiliates, int commissions,
         DateTime now, CancellationToken ct = default)
     {
@@ -24,22 +26,27 @@ public static class BulkDemo
         if (commissions < 0) throw new ProgramAdmin.AdminException("--commissions must not be negative.");
         db.ProgramId = programId;
 
-        var created = new List<Affiliate>(affiliates);
-        for (var i = 0; i < affiliates; i++)
+        // Saved a chunk at a time with the tracker cleared after each, so memory holds the ids, not every affiliate
+        // (a million affiliates in one SaveChanges took gigabytes).
+        var ids = new long[affiliates];
+        for (var first = 0; first < affiliates; first += AffiliateChunk)
         {
-            var a = new Affiliate
+            var chunk = new List<Affiliate>(Math.Min(AffiliateChunk, affiliates - first));
+            for (var i = first; i < first + chunk.Capacity; i++)
             {
-                ProgramId = programId, Name = $"Affiliate {i + 1:D6}", Email = $"affiliate{i + 1}@bulk.example.com", Country = "US",
-                PayoutMethod = PayoutMethods.PayPal, PayPalEmail = $"affiliate{i + 1}@bulk.example.com", CreatedAt = now,
-            };
-            a.RefreshSearchText();
-            created.Add(a);
+                var a = new Affiliate
+                {
+                    ProgramId = programId, Name = $"Affiliate {i + 1:D6}", Email = $"affiliate{i + 1}@bulk.example.com", Country = "US",
+                    PayoutMethod = PayoutMethods.PayPal, PayPalEmail = $"affiliate{i + 1}@bulk.example.com", CreatedAt = now,
+                };
+                a.RefreshSearchText();
+                chunk.Add(a);
+            }
+            db.Affiliates.AddRange(chunk);
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+            for (var i = 0; i < chunk.Count; i++) ids[first + i] = chunk[i].Id;
         }
-        db.Affiliates.AddRange(created);
-        await db.SaveChangesAsync(ct);
-        db.ChangeTracker.Clear();
-
-        var ids = created.Select(a => a.Id).ToArray();
         var random = new Random(42);
         IEnumerable<(long Affiliate, long Amount, DateTime Earned)> Rows()
         {

@@ -394,6 +394,7 @@ file sealed class StatementLayout(StatementModel model, Typesetter typesetter, i
     }
 }
 
+// Internal, not file-local: the 1099-NEC recipient statement (Tax1099/CopyBPdf) draws its text through it too.
 /// <summary>
 /// Turns strings into positioned glyphs: bidi reordering, a font per run of characters chosen through fontconfig
 /// fallback, and HarfBuzz shaping so Arabic joins and marks attach.

@@ -9,6 +9,7 @@ public static class PortalNav
         ("/portal/payouts", "Payouts"),
         ("/portal/payout-details", "Payout details"),
         ("/portal/request", "Request a payout"),
+        ("/portal/tax-documents", "Tax documents"),
     ];
 
     /// <summary>The item a path belongs to: the longest href it starts with, so /portal/payouts/7 marks Payouts, not Overview.</summary>

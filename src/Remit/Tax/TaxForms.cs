@@ -193,7 +193,8 @@ public static class TaxForms
         var now = clock.GetUtcNow().UtcDateTime;
         var today = DateOnly.FromDateTime(now);
         var horizon = today.AddDays(TaxFormStatus.ExpiringDays);
-        var due = await Current(db).AsNoTracking()
+        // Every program's forms: the daily job runs once for all of them.
+        var due = await db.TaxForms.IgnoreQueryFilters().AsNoTracking().Where(f => f.SupersededAt == null)
             .Where(f => f.Status == TaxFormStatus.Valid && f.ExpiresAt != null && f.ExpiresAt < horizon && f.ExpiresAt >= today && f.ExpiryNoticeAt == null)
             .OrderBy(f => f.Id).ToListAsync(ct);
         var sent = 0;
@@ -201,11 +202,21 @@ public static class TaxForms
         {
             // The mark and the merchant's tax_form.expiring webhook commit together: one reminder, one event.
             await using var tx = await db.Database.BeginTransactionAsync(ct);
-            var claimed = await db.TaxForms.Where(f => f.Id == form.Id && f.ExpiryNoticeAt == null)
+            var claimed = await db.TaxForms.IgnoreQueryFilters().Where(f => f.Id == form.Id && f.ExpiryNoticeAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(f => f.ExpiryNoticeAt, now), ct);
             if (claimed == 0) continue;
-            await Webhooks.WebhookEvents.AddAsync(db, Webhooks.WebhookEventTypes.TaxFormExpiring, $"tax_form:{form.Id}",
-                () => Task.FromResult<object?>(TaxFormDto.Of(form, today)), now, ct);
+            // Every program's forms pass here: the event goes to the form's program's endpoints.
+            var acting = db.ProgramId;
+            db.ProgramId = form.ProgramId;
+            try
+            {
+                await Webhooks.WebhookEvents.AddAsync(db, Webhooks.WebhookEventTypes.TaxFormExpiring, $"tax_form:{form.Id}",
+                    () => Task.FromResult<object?>(TaxFormDto.Of(form, today)), now, ct);
+            }
+            finally
+            {
+                db.ProgramId = acting;
+            }
             await tx.CommitAsync(ct);
             TaxLog.For(db).FormExpiring(form.Id, form.AffiliateId, form.ProgramId, form.ExpiresAt!.Value);
             await remind(form);

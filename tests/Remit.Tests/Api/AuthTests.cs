@@ -77,6 +77,12 @@ public sealed class AuthTests
         { "PUT", "/v1/settings/tax", Scopes.SettingsWrite },
         { "GET", "/v1/tax/tin-matching", Scopes.TaxRead },
         { "POST", "/v1/tax/tin-matching/results", Scopes.TaxWrite },
+        // 1099-NEC.
+        { "GET", "/v1/tax/1099-nec/2026", Scopes.TaxRead },
+        { "GET", "/v1/tax/1099-nec/2026/iris.csv", Scopes.TaxRead },
+        { "GET", "/v1/tax/1099-nec/2026/iris.xml", Scopes.TaxRead },
+        { "GET", "/v1/tax/1099-nec/2026/copy-b/1", Scopes.TaxRead },
+        { "POST", "/v1/tax/1099-nec/2026/filed", Scopes.TaxWrite },
     };
 
     [Theory]
@@ -101,6 +107,9 @@ public sealed class AuthTests
         await Allowed(await SendAsync(app, method, path, "Bearer " + revoked));
         await using (var db = app.Db())
             await ProgramAdmin.RevokeTokenAsync(db, t.ProgramId, revokedId, app.Clock.GetUtcNow().UtcDateTime);
+        // Revoked behind the app's back (as the CLI or another server does): refused once this process's cached
+        // lookup of it ends.
+        app.Clock.Advance(TokenCache.Lifetime);
         await Unauthorized(await SendAsync(app, method, path, "Bearer " + revoked));
 
         // Every scope except the one the endpoint needs: a write scope does not grant read, nor read write.
@@ -159,6 +168,7 @@ public sealed class AuthTests
         await Api.ExpectAsync(await SendAsync(app, "GET", "/v1/program", "Bearer " + revoked), 200);
         await using (var db = app.Db())
             await ProgramAdmin.RevokeTokenAsync(db, t.ProgramId, revokedId, app.Clock.GetUtcNow().UtcDateTime);
+        app.Clock.Advance(TokenCache.Lifetime);
         await Unauthorized(await SendAsync(app, "GET", "/v1/program", "Bearer " + revoked));
 
         var (_, expiring) = await CreateTokenAsync(app, t.ProgramId, [Scopes.PayoutsRead], expiresInDays: 1);

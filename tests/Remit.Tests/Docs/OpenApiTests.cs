@@ -66,7 +66,9 @@ public sealed class OpenApiTests
 
         // The scopes the endpoints enforce, as AuthTests proves them with real tokens.
         var enforced = AuthTests.Endpoints.Select(row => ((string)row[0], (string)row[1], (string)row[2]))
-            .ToDictionary(e => (e.Item1.ToLowerInvariant(), System.Text.RegularExpressions.Regex.Replace(e.Item2, "/1(?=/|$)", "/{id}")), e => e.Item3);
+            .ToDictionary(e => (e.Item1.ToLowerInvariant(), System.Text.RegularExpressions.Regex.Replace(e.Item2, "/1(?=/|$)", "/{id}")
+                // The 1099 routes name their parameters: a tax year and an affiliate.
+                .Replace("/1099-nec/2026", "/1099-nec/{year}", StringComparison.Ordinal).Replace("/copy-b/{id}", "/copy-b/{affiliateId}", StringComparison.Ordinal)), e => e.Item3);
         foreach (var (path, method, operation) in Operations(doc))
         {
             var label = $"{method} {path}";

@@ -30,7 +30,7 @@ public sealed class SignInModel(RemitDb db, IPasswordHasher<DashboardUser> hashe
         ReturnUrl = returnUrl;
         // Per client address, before any account is looked at: guessing across many accounts from one address is
         // slowed as much as guessing one, and the answer says nothing about any account.
-        var (allowed, _, reset) = limits.Take("sign-in:" + HttpContext.Connection.RemoteIpAddress, limitOptions.Value.SignInPermitsPerMinute);
+        var (allowed, _, reset) = await limits.TakeAsync("sign-in:" + HttpContext.Connection.RemoteIpAddress, limitOptions.Value.SignInPermitsPerMinute);
         if (!allowed)
         {
             Response.Headers.RetryAfter = reset.ToString(CultureInfo.InvariantCulture);

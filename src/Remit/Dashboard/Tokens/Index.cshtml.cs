@@ -6,7 +6,7 @@ using Remit.Programs;
 namespace Remit.Dashboard.Tokens;
 
 /// <summary>API tokens: made with chosen scopes and shown once, listed with their last use, revoked.</summary>
-public sealed class IndexModel(RemitDb db, TimeProvider clock) : DashboardPage
+public sealed class IndexModel(RemitDb db, TokenCache tokens, TimeProvider clock) : DashboardPage
 {
     public IReadOnlyList<ApiToken> Tokens { get; private set; } = [];
 
@@ -38,7 +38,8 @@ public sealed class IndexModel(RemitDb db, TimeProvider clock) : DashboardPage
         try
         {
             await ProgramAdmin.RevokeTokenAsync(db, Program.Id, id, clock.GetUtcNow().UtcDateTime, ct, Actor);
-            Flash = $"Token #{id} revoked: it stops working at once.";
+            tokens.Forget(id);
+            Flash = $"Token #{id} revoked: it stops working at once here, and within {TokenCache.Lifetime.TotalSeconds:0} seconds on every other server.";
         }
         catch (ProgramAdmin.AdminException e)
         {

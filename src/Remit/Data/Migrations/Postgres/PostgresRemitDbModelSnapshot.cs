@@ -24,6 +24,29 @@ namespace Remit.Data.Migrations.Postgres
             NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("text")
+                        .HasColumnName("friendly_name");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("text")
+                        .HasColumnName("xml");
+
+                    b.HasKey("Id")
+                        .HasName("pk_data_protection_keys");
+
+                    b.ToTable("data_protection_keys", (string)null);
+                });
+
             modelBuilder.Entity("Remit.Affiliates.Affiliate", b =>
                 {
                     b.Property<long>("Id")
@@ -710,9 +733,6 @@ namespace Remit.Data.Migrations.Postgres
                     b.HasIndex("ProgramId", "AmountMinor")
                         .HasDatabaseName("ix_payouts_program_id_amount_minor");
 
-                    b.HasIndex("ProgramId", "BatchId")
-                        .HasDatabaseName("ix_payouts_program_id_batch_id");
-
                     b.HasIndex("ProgramId", "CompletedAt")
                         .HasDatabaseName("ix_payouts_program_id_completed_at");
 
@@ -721,6 +741,9 @@ namespace Remit.Data.Migrations.Postgres
 
                     b.HasIndex("ProgramId", "AffiliateId", "Status")
                         .HasDatabaseName("ix_payouts_program_id_affiliate_id_status");
+
+                    b.HasIndex("ProgramId", "BatchId", "Status")
+                        .HasDatabaseName("ix_payouts_program_id_batch_id_status");
 
                     b.HasIndex("ProgramId", "Method", "Status")
                         .HasDatabaseName("ix_payouts_program_id_method_status");
@@ -753,6 +776,9 @@ namespace Remit.Data.Migrations.Postgres
 
                     b.HasIndex("ProgramId", "CommissionId")
                         .HasDatabaseName("ix_payout_commissions_program_id_commission_id");
+
+                    b.HasIndex("ProgramId", "PayoutId")
+                        .HasDatabaseName("ix_payout_commissions_program_id_payout_id");
 
                     b.ToTable("payout_commissions", (string)null);
                 });
@@ -1308,6 +1334,58 @@ namespace Remit.Data.Migrations.Postgres
                     b.ToTable("tax_forms", (string)null);
                 });
 
+            modelBuilder.Entity("Remit.Tax1099.NecFiling", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AffiliateId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("affiliate_id");
+
+                    b.Property<long>("AmountCents")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_cents");
+
+                    b.Property<DateTime>("FiledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("filed_at");
+
+                    b.Property<long>("ProgramId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("program_id");
+
+                    b.Property<string>("ReceiptId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("receipt_id");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("integer")
+                        .HasColumnName("sequence");
+
+                    b.Property<int>("TaxYear")
+                        .HasColumnType("integer")
+                        .HasColumnName("tax_year");
+
+                    b.HasKey("Id")
+                        .HasName("pk_nec_filings");
+
+                    b.HasIndex("AffiliateId")
+                        .HasDatabaseName("ix_nec_filings_affiliate_id");
+
+                    b.HasIndex("ProgramId", "TaxYear", "AffiliateId", "Sequence")
+                        .IsUnique()
+                        .HasDatabaseName("ix_nec_filings_program_id_tax_year_affiliate_id_sequence");
+
+                    b.ToTable("nec_filings", (string)null);
+                });
+
             modelBuilder.Entity("Remit.Webhooks.WebhookAttempt", b =>
                 {
                     b.Property<long>("Id")
@@ -1774,6 +1852,23 @@ namespace Remit.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_tax_forms_programs_program_id");
+                });
+
+            modelBuilder.Entity("Remit.Tax1099.NecFiling", b =>
+                {
+                    b.HasOne("Remit.Affiliates.Affiliate", null)
+                        .WithMany()
+                        .HasForeignKey("AffiliateId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_nec_filings_affiliates_affiliate_id");
+
+                    b.HasOne("Remit.Programs.AffiliateProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_nec_filings_programs_program_id");
                 });
 
             modelBuilder.Entity("Remit.Webhooks.WebhookAttempt", b =>

@@ -18,6 +18,27 @@ namespace Remit.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("friendly_name");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("xml");
+
+                    b.HasKey("Id")
+                        .HasName("pk_data_protection_keys");
+
+                    b.ToTable("data_protection_keys", (string)null);
+                });
+
             modelBuilder.Entity("Remit.Affiliates.Affiliate", b =>
                 {
                     b.Property<long>("Id")
@@ -682,9 +703,6 @@ namespace Remit.Data.Migrations.Sqlite
                     b.HasIndex("ProgramId", "AmountMinor")
                         .HasDatabaseName("ix_payouts_program_id_amount_minor");
 
-                    b.HasIndex("ProgramId", "BatchId")
-                        .HasDatabaseName("ix_payouts_program_id_batch_id");
-
                     b.HasIndex("ProgramId", "CompletedAt")
                         .HasDatabaseName("ix_payouts_program_id_completed_at");
 
@@ -693,6 +711,9 @@ namespace Remit.Data.Migrations.Sqlite
 
                     b.HasIndex("ProgramId", "AffiliateId", "Status")
                         .HasDatabaseName("ix_payouts_program_id_affiliate_id_status");
+
+                    b.HasIndex("ProgramId", "BatchId", "Status")
+                        .HasDatabaseName("ix_payouts_program_id_batch_id_status");
 
                     b.HasIndex("ProgramId", "Method", "Status")
                         .HasDatabaseName("ix_payouts_program_id_method_status");
@@ -725,6 +746,9 @@ namespace Remit.Data.Migrations.Sqlite
 
                     b.HasIndex("ProgramId", "CommissionId")
                         .HasDatabaseName("ix_payout_commissions_program_id_commission_id");
+
+                    b.HasIndex("ProgramId", "PayoutId")
+                        .HasDatabaseName("ix_payout_commissions_program_id_payout_id");
 
                     b.ToTable("payout_commissions", (string)null);
                 });
@@ -1270,6 +1294,56 @@ namespace Remit.Data.Migrations.Sqlite
                     b.ToTable("tax_forms", (string)null);
                 });
 
+            modelBuilder.Entity("Remit.Tax1099.NecFiling", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AffiliateId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("affiliate_id");
+
+                    b.Property<long>("AmountCents")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount_cents");
+
+                    b.Property<DateTime>("FiledAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("filed_at");
+
+                    b.Property<long>("ProgramId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("program_id");
+
+                    b.Property<string>("ReceiptId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("receipt_id");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sequence");
+
+                    b.Property<int>("TaxYear")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tax_year");
+
+                    b.HasKey("Id")
+                        .HasName("pk_nec_filings");
+
+                    b.HasIndex("AffiliateId")
+                        .HasDatabaseName("ix_nec_filings_affiliate_id");
+
+                    b.HasIndex("ProgramId", "TaxYear", "AffiliateId", "Sequence")
+                        .IsUnique()
+                        .HasDatabaseName("ix_nec_filings_program_id_tax_year_affiliate_id_sequence");
+
+                    b.ToTable("nec_filings", (string)null);
+                });
+
             modelBuilder.Entity("Remit.Webhooks.WebhookAttempt", b =>
                 {
                     b.Property<long>("Id")
@@ -1728,6 +1802,23 @@ namespace Remit.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_tax_forms_programs_program_id");
+                });
+
+            modelBuilder.Entity("Remit.Tax1099.NecFiling", b =>
+                {
+                    b.HasOne("Remit.Affiliates.Affiliate", null)
+                        .WithMany()
+                        .HasForeignKey("AffiliateId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_nec_filings_affiliates_affiliate_id");
+
+                    b.HasOne("Remit.Programs.AffiliateProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_nec_filings_programs_program_id");
                 });
 
             modelBuilder.Entity("Remit.Webhooks.WebhookAttempt", b =>

@@ -12,14 +12,35 @@ using Remit.Data;
 namespace Remit.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteRemitDb))]
-    [Migration("20261130030441_Webhooks")]
-    partial class Webhooks
+    [Migration("20261130025212_ScaleOut")]
+    partial class ScaleOut
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("friendly_name");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("xml");
+
+                    b.HasKey("Id")
+                        .HasName("pk_data_protection_keys");
+
+                    b.ToTable("data_protection_keys", (string)null);
+                });
 
             modelBuilder.Entity("Remit.Affiliates.Affiliate", b =>
                 {
@@ -685,9 +706,6 @@ namespace Remit.Data.Migrations.Sqlite
                     b.HasIndex("ProgramId", "AmountMinor")
                         .HasDatabaseName("ix_payouts_program_id_amount_minor");
 
-                    b.HasIndex("ProgramId", "BatchId")
-                        .HasDatabaseName("ix_payouts_program_id_batch_id");
-
                     b.HasIndex("ProgramId", "CompletedAt")
                         .HasDatabaseName("ix_payouts_program_id_completed_at");
 
@@ -696,6 +714,9 @@ namespace Remit.Data.Migrations.Sqlite
 
                     b.HasIndex("ProgramId", "AffiliateId", "Status")
                         .HasDatabaseName("ix_payouts_program_id_affiliate_id_status");
+
+                    b.HasIndex("ProgramId", "BatchId", "Status")
+                        .HasDatabaseName("ix_payouts_program_id_batch_id_status");
 
                     b.HasIndex("ProgramId", "Method", "Status")
                         .HasDatabaseName("ix_payouts_program_id_method_status");
@@ -728,6 +749,9 @@ namespace Remit.Data.Migrations.Sqlite
 
                     b.HasIndex("ProgramId", "CommissionId")
                         .HasDatabaseName("ix_payout_commissions_program_id_commission_id");
+
+                    b.HasIndex("ProgramId", "PayoutId")
+                        .HasDatabaseName("ix_payout_commissions_program_id_payout_id");
 
                     b.ToTable("payout_commissions", (string)null);
                 });
@@ -965,74 +989,6 @@ namespace Remit.Data.Migrations.Sqlite
                                 .HasColumnName("paypal_webhook_id");
                         });
 
-                    b.ComplexProperty(typeof(Dictionary<string, object>), "Tax", "Remit.Programs.AffiliateProgram.Tax#TaxSettings", b1 =>
-                        {
-                            b1.IsRequired();
-
-                            b1.Property<string>("ContactEmail")
-                                .HasMaxLength(320)
-                                .HasColumnType("TEXT")
-                                .HasColumnName("tax_contact_email");
-
-                            b1.Property<bool>("IncludePayPalIn1099")
-                                .HasColumnType("INTEGER")
-                                .HasColumnName("tax_include_paypal_in_1099");
-
-                            b1.Property<string>("IrisTcc")
-                                .HasMaxLength(5)
-                                .HasColumnType("TEXT")
-                                .HasColumnName("tax_iris_tcc");
-
-                            b1.Property<string>("PayerAddressLine1")
-                                .HasMaxLength(200)
-                                .HasColumnType("TEXT")
-                                .HasColumnName("tax_payer_address_line1");
-
-                            b1.Property<string>("PayerAddressLine2")
-                                .HasMaxLength(200)
-                                .HasColumnType("TEXT")
-                                .HasColumnName("tax_payer_address_line2");
-
-                            b1.Property<string>("PayerCity")
-                                .HasMaxLength(100)
-                                .HasColumnType("TEXT")
-                                .HasColumnName("tax_payer_city");
-
-                            b1.Property<string>("PayerName")
-                                .HasMaxLength(200)
-                                .HasColumnType("TEXT")
-                                .HasColumnName("tax_payer_name");
-
-                            b1.Property<string>("PayerPhone")
-                                .HasMaxLength(30)
-                                .HasColumnType("TEXT")
-                                .HasColumnName("tax_payer_phone");
-
-                            b1.Property<string>("PayerState")
-                                .HasMaxLength(2)
-                                .HasColumnType("TEXT")
-                                .HasColumnName("tax_payer_state");
-
-                            b1.Property<string>("PayerTinLast4")
-                                .HasMaxLength(4)
-                                .HasColumnType("TEXT")
-                                .HasColumnName("tax_payer_tin_last4");
-
-                            b1.Property<string>("PayerTinSecret")
-                                .HasMaxLength(400)
-                                .HasColumnType("TEXT")
-                                .HasColumnName("tax_payer_tin_secret");
-
-                            b1.Property<string>("PayerZip")
-                                .HasMaxLength(10)
-                                .HasColumnType("TEXT")
-                                .HasColumnName("tax_payer_zip");
-
-                            b1.Property<bool>("RequireTaxForm")
-                                .HasColumnType("INTEGER")
-                                .HasColumnName("tax_require_form");
-                        });
-
                     b.HasKey("Id")
                         .HasName("pk_programs");
 
@@ -1112,414 +1068,6 @@ namespace Remit.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_payout_requests_program_id_status_id");
 
                     b.ToTable("payout_requests", (string)null);
-                });
-
-            modelBuilder.Entity("Remit.Tax.TaxForm", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("id");
-
-                    b.Property<long>("AffiliateId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("affiliate_id");
-
-                    b.Property<string>("DigestSecret")
-                        .IsRequired()
-                        .HasMaxLength(400)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("digest_secret");
-
-                    b.Property<DateOnly?>("ExpiresAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("expires_at");
-
-                    b.Property<DateTime?>("ExpiryNoticeAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("expiry_notice_at");
-
-                    b.Property<string>("Fields")
-                        .IsRequired()
-                        .HasMaxLength(20000)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("fields");
-
-                    b.Property<string>("InvalidReason")
-                        .HasMaxLength(500)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("invalid_reason");
-
-                    b.Property<DateTime?>("InvalidatedAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("invalidated_at");
-
-                    b.Property<string>("Kind")
-                        .IsRequired()
-                        .HasMaxLength(10)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("kind");
-
-                    b.Property<long>("ProgramId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("program_id");
-
-                    b.Property<DateTime>("RecordedAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("recorded_at");
-
-                    b.Property<string>("RecordedById")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("recorded_by_id");
-
-                    b.Property<string>("RecordedByType")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("recorded_by_type");
-
-                    b.Property<string>("Revision")
-                        .IsRequired()
-                        .HasMaxLength(30)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("revision");
-
-                    b.Property<string>("SecretFields")
-                        .HasMaxLength(4000)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("secret_fields");
-
-                    b.Property<DateTime>("SignedAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("signed_at");
-
-                    b.Property<string>("SignerIp")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("signer_ip");
-
-                    b.Property<string>("SignerName")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("signer_name");
-
-                    b.Property<string>("SignerUserAgent")
-                        .HasMaxLength(500)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("signer_user_agent");
-
-                    b.Property<string>("Source")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("source");
-
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("status");
-
-                    b.Property<DateTime?>("SupersededAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("superseded_at");
-
-                    b.Property<long?>("SupersededById")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("superseded_by_id");
-
-                    b.Property<string>("TinLast4")
-                        .HasMaxLength(4)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("tin_last4");
-
-                    b.Property<string>("TinMatch")
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("tin_match");
-
-                    b.Property<int?>("TinMatchCode")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("tin_match_code");
-
-                    b.Property<DateTime?>("TinMatchedAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("tin_matched_at");
-
-                    b.Property<string>("TinType")
-                        .HasMaxLength(4)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("tin_type");
-
-                    b.HasKey("Id")
-                        .HasName("pk_tax_forms");
-
-                    b.HasIndex("AffiliateId")
-                        .HasDatabaseName("ix_tax_forms_affiliate_id");
-
-                    b.HasIndex("ProgramId", "AffiliateId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_tax_forms_program_id_affiliate_id")
-                        .HasFilter("superseded_at IS NULL");
-
-                    b.HasIndex("ProgramId", "ExpiresAt")
-                        .HasDatabaseName("ix_tax_forms_program_id_expires_at");
-
-                    b.HasIndex("ProgramId", "AffiliateId", "SignedAt")
-                        .HasDatabaseName("ix_tax_forms_program_id_affiliate_id_signed_at");
-
-                    b.ToTable("tax_forms", (string)null);
-                });
-
-            modelBuilder.Entity("Remit.Webhooks.WebhookAttempt", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("id");
-
-                    b.Property<DateTime>("At")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("at");
-
-                    b.Property<int>("Attempt")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("attempt");
-
-                    b.Property<long>("DeliveryId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("delivery_id");
-
-                    b.Property<long>("EndpointId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("endpoint_id");
-
-                    b.Property<string>("Error")
-                        .HasMaxLength(1000)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("error");
-
-                    b.Property<long>("EventId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("event_id");
-
-                    b.Property<string>("EventType")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("event_type");
-
-                    b.Property<long>("ProgramId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("program_id");
-
-                    b.Property<int?>("StatusCode")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("status_code");
-
-                    b.HasKey("Id")
-                        .HasName("pk_webhook_attempts");
-
-                    b.HasIndex("DeliveryId")
-                        .HasDatabaseName("ix_webhook_attempts_delivery_id");
-
-                    b.HasIndex("EndpointId", "At")
-                        .HasDatabaseName("ix_webhook_attempts_endpoint_id_at");
-
-                    b.ToTable("webhook_attempts", (string)null);
-                });
-
-            modelBuilder.Entity("Remit.Webhooks.WebhookDelivery", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("id");
-
-                    b.Property<int>("Attempts")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("attempts");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("created_at");
-
-                    b.Property<long>("EndpointId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("endpoint_id");
-
-                    b.Property<long>("EventId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("event_id");
-
-                    b.Property<string>("LeaseOwner")
-                        .HasMaxLength(40)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("lease_owner");
-
-                    b.Property<DateTime?>("LeaseUntil")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("lease_until");
-
-                    b.Property<DateTime>("NextAttemptAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("next_attempt_at");
-
-                    b.Property<long>("ProgramId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("program_id");
-
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("status");
-
-                    b.Property<string>("Subject")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("subject");
-
-                    b.HasKey("Id")
-                        .HasName("pk_webhook_deliveries");
-
-                    b.HasIndex("EventId")
-                        .HasDatabaseName("ix_webhook_deliveries_event_id");
-
-                    b.HasIndex("Status", "NextAttemptAt")
-                        .HasDatabaseName("ix_webhook_deliveries_status_next_attempt_at");
-
-                    b.HasIndex("EndpointId", "Subject", "Status")
-                        .HasDatabaseName("ix_webhook_deliveries_endpoint_id_subject_status");
-
-                    b.ToTable("webhook_deliveries", (string)null);
-                });
-
-            modelBuilder.Entity("Remit.Webhooks.WebhookEndpoint", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("id");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("created_at");
-
-                    b.Property<string>("Description")
-                        .HasMaxLength(500)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("description");
-
-                    b.Property<DateTime?>("DisabledAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("disabled_at");
-
-                    b.Property<string>("DisabledReason")
-                        .HasMaxLength(500)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("disabled_reason");
-
-                    b.Property<bool>("Enabled")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("enabled");
-
-                    b.Property<string>("Events")
-                        .IsRequired()
-                        .HasMaxLength(1000)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("events");
-
-                    b.Property<DateTime?>("FailingSince")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("failing_since");
-
-                    b.Property<string>("PreviousSecret")
-                        .HasMaxLength(400)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("previous_secret");
-
-                    b.Property<DateTime?>("PreviousSecretExpiresAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("previous_secret_expires_at");
-
-                    b.Property<long>("ProgramId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("program_id");
-
-                    b.Property<string>("Secret")
-                        .IsRequired()
-                        .HasMaxLength(400)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("secret");
-
-                    b.Property<string>("Url")
-                        .IsRequired()
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("url");
-
-                    b.HasKey("Id")
-                        .HasName("pk_webhook_endpoints");
-
-                    b.HasIndex("ProgramId", "Enabled")
-                        .HasDatabaseName("ix_webhook_endpoints_program_id_enabled");
-
-                    b.ToTable("webhook_endpoints", (string)null);
-                });
-
-            modelBuilder.Entity("Remit.Webhooks.WebhookEvent", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("id");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("created_at");
-
-                    b.Property<string>("MessageId")
-                        .IsRequired()
-                        .HasMaxLength(40)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("message_id");
-
-                    b.Property<string>("Payload")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("payload");
-
-                    b.Property<long>("ProgramId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("program_id");
-
-                    b.Property<string>("Subject")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("subject");
-
-                    b.Property<string>("Type")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("type");
-
-                    b.HasKey("Id")
-                        .HasName("pk_webhook_events");
-
-                    b.HasIndex("MessageId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_webhook_events_message_id");
-
-                    b.HasIndex("ProgramId")
-                        .HasDatabaseName("ix_webhook_events_program_id");
-
-                    b.ToTable("webhook_events", (string)null);
                 });
 
             modelBuilder.Entity("Remit.Affiliates.Affiliate", b =>
@@ -1714,79 +1262,6 @@ namespace Remit.Data.Migrations.Sqlite
                         .HasConstraintName("fk_payout_requests_programs_program_id");
 
                     b.Navigation("Affiliate");
-                });
-
-            modelBuilder.Entity("Remit.Tax.TaxForm", b =>
-                {
-                    b.HasOne("Remit.Affiliates.Affiliate", null)
-                        .WithMany()
-                        .HasForeignKey("AffiliateId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_tax_forms_affiliates_affiliate_id");
-
-                    b.HasOne("Remit.Programs.AffiliateProgram", null)
-                        .WithMany()
-                        .HasForeignKey("ProgramId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_tax_forms_programs_program_id");
-                });
-
-            modelBuilder.Entity("Remit.Webhooks.WebhookAttempt", b =>
-                {
-                    b.HasOne("Remit.Webhooks.WebhookDelivery", null)
-                        .WithMany()
-                        .HasForeignKey("DeliveryId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_webhook_attempts_webhook_deliveries_delivery_id");
-
-                    b.HasOne("Remit.Webhooks.WebhookEndpoint", null)
-                        .WithMany()
-                        .HasForeignKey("EndpointId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_webhook_attempts_webhook_endpoints_endpoint_id");
-                });
-
-            modelBuilder.Entity("Remit.Webhooks.WebhookDelivery", b =>
-                {
-                    b.HasOne("Remit.Webhooks.WebhookEndpoint", null)
-                        .WithMany()
-                        .HasForeignKey("EndpointId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_webhook_deliveries_webhook_endpoints_endpoint_id");
-
-                    b.HasOne("Remit.Webhooks.WebhookEvent", "Event")
-                        .WithMany()
-                        .HasForeignKey("EventId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_webhook_deliveries_webhook_events_event_id");
-
-                    b.Navigation("Event");
-                });
-
-            modelBuilder.Entity("Remit.Webhooks.WebhookEndpoint", b =>
-                {
-                    b.HasOne("Remit.Programs.AffiliateProgram", null)
-                        .WithMany()
-                        .HasForeignKey("ProgramId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_webhook_endpoints_programs_program_id");
-                });
-
-            modelBuilder.Entity("Remit.Webhooks.WebhookEvent", b =>
-                {
-                    b.HasOne("Remit.Programs.AffiliateProgram", null)
-                        .WithMany()
-                        .HasForeignKey("ProgramId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_webhook_events_programs_program_id");
                 });
 #pragma warning restore 612, 618
         }
