@@ -13,6 +13,7 @@ using Remit.Requests;
 using Remit.Schedule;
 using Remit.Security;
 using Remit.Settings;
+using Remit.Webhooks;
 using Remit.Tax;
 using Remit.Tax1099;
 
@@ -49,6 +50,7 @@ public static class RemitApp
         services.Configure<PayPalOptions>(builder.Configuration.GetSection("Remit:PayPal"));
         services.AddHttpClient<Remit.Payments.PayPal.PayPalClient>().AddPayPalResilience();
         services.AddScoped<PayPalPayouts>();
+        services.AddRemitWebhooks(builder.Configuration);
         services.AddSingleton<Payouts.StatementRenders>();
         services.AddSingleton(Tax1099.NecThresholds.FromConfiguration(builder.Configuration));
         services.AddRemitSchedule(builder.Configuration);
@@ -87,6 +89,7 @@ public static class RemitApp
         app.MapPaymentSettings();
         app.MapBatches();
         app.MapScheduleRuns();
+        app.MapWebhooks();
         app.MapPortalLinks();
         app.MapTax();
         app.MapTax1099();

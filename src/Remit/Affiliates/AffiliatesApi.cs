@@ -183,10 +183,16 @@ public static class AffiliateActions
             var affiliate = await db.Affiliates.SingleOrDefaultAsync(a => a.Id == id, ct);
             if (affiliate is null) return Problem.NotFound("Affiliate not found.");
             var program = await db.CurrentProgramAsync(ct);
+            var detailsBefore = (affiliate.PayoutMethod, affiliate.PayPalEmail);
             if (Apply(affiliate, body, program, creating: false) is { } invalid) return invalid;
             db.AuditEvents.Add(actor.Record(program.Id, "affiliate.updated", "affiliate", id, clock.GetUtcNow().UtcDateTime,
                 notes: body.Status is { } status ? $"status: {status}" : null));
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
             await db.SaveChangesAsync(ct);
+            // A new method or PayPal email changes where the affiliate is paid, as PUT .../payout-method does.
+            if (detailsBefore != (affiliate.PayoutMethod, affiliate.PayPalEmail))
+                await Webhooks.WebhookEvents.AffiliateAsync(db, Webhooks.WebhookEventTypes.PayoutDetailsChanged, id, clock, ct);
+            await tx.CommitAsync(ct);
             AffiliateLog.For(db).Updated(id, program.Id, affiliate.Status, affiliate.PayoutMethod, actor.Type, actor.Id);
             return Outcome<Affiliate>.Ok(affiliate);
         }, () => Problem.ConcurrentUpdate("affiliate"));

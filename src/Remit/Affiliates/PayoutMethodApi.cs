@@ -63,7 +63,10 @@ public static class PayoutMethodApi
         // The label is the masked form, so the trail records which account without holding the number.
         db.AuditEvents.Add(actor.Record(program.Id, "affiliate.payout_method.updated", "affiliate", id, now,
             notes: $"{method}: {affiliate.Destination}"));
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
+        await Webhooks.WebhookEvents.AffiliateAsync(db, Webhooks.WebhookEventTypes.PayoutDetailsChanged, id, clock, ct);
+        await tx.CommitAsync(ct);
         AffiliateLog.For(db).PayoutDetailsChanged(id, program.Id, method, actor.Type, actor.Id);
         return Outcome<Affiliate>.Ok(affiliate);
     }

@@ -6,6 +6,7 @@ using Remit.Payments;
 using Remit.Payouts;
 using Remit.Programs;
 using Remit.Security;
+using Remit.Webhooks;
 
 namespace Remit.Batches;
 
@@ -113,6 +114,7 @@ public static class BatchActions
             $"{method}: {totals.Count} payouts, {Money.Format(totals.Sum, program.Currency)} {program.Currency}"
             + (batch.RequiresApproval ? "; needs a second person's approval" : "")));
         await db.SaveChangesAsync(ct);
+        await WebhookEvents.BatchAsync(db, WebhookEventTypes.BatchCreated, batch.Id, now, ct);
         await tx.CommitAsync(ct);
         BatchLog.For(db).Created(batch.Id, program.Id, method, totals.Count, Money.Format(totals.Sum, program.Currency), program.Currency, actor.Type, actor.Id);
         return Outcome<PayoutBatch>.Ok(batch);
@@ -197,16 +199,20 @@ public static class BatchActions
     /// <summary>
     /// Re-derives the batch's status from its payouts, inside the caller's transaction. The batch row is locked first
     /// so two payouts of one batch finishing at once are counted one after the other, never both against stale counts.
+    /// The move out of open (or sent) into a final status is the batch's payout_batch.completed event.
     /// </summary>
-    public static async Task RefreshStatusAsync(RemitDb db, long batchId, CancellationToken ct)
+    public static async Task RefreshStatusAsync(RemitDb db, long batchId, DateTime at, CancellationToken ct)
     {
         await db.PayoutBatches.Where(b => b.Id == batchId).ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, b => b.Status), ct);
+        var before = await db.PayoutBatches.Where(b => b.Id == batchId).Select(b => b.Status).SingleAsync(ct);
         var counts = await db.Payouts.Where(p => p.BatchId == batchId).GroupBy(p => p.Status)
             .Select(g => new { Status = g.Key, Count = g.Count() }).ToListAsync(ct);
         int Count(string status) => counts.FirstOrDefault(c => c.Status == status)?.Count ?? 0;
         var sent = await db.PayoutBatches.Where(b => b.Id == batchId).Select(b => b.SentAt != null).SingleAsync(ct);
         var status = BatchStatus.Derive(sent, Count(PayoutStatus.Processing) + Count(PayoutStatus.Pending), Count(PayoutStatus.Completed), Count(PayoutStatus.Failed));
         await db.PayoutBatches.Where(b => b.Id == batchId).ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, status), ct);
+        if (before is BatchStatus.Open or BatchStatus.Sent && status is not (BatchStatus.Open or BatchStatus.Sent))
+            await WebhookEvents.BatchAsync(db, WebhookEventTypes.BatchCompleted, batchId, at, ct);
     }
 
     /// <summary>
@@ -248,7 +254,7 @@ public static class BatchActions
             await tx.RollbackAsync(ct);
             return Problem.InvalidStatus($"Batch {batchId} has no processing payouts left to complete; they were completed or failed meanwhile.");
         }
-        await RefreshStatusAsync(db, batchId, ct);
+        await RefreshStatusAsync(db, batchId, now, ct);
         db.AuditEvents.Add(actor.Record(batch.ProgramId, "batch.completed", "batch", batchId, now, notes: reference));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);

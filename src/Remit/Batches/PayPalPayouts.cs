@@ -88,12 +88,17 @@ public sealed class PayPalPayouts(RemitDb db, PayPalClient client, SecretBox sec
             // say which batch it made. Nothing is sent again: the batch is recorded as sent with PayPal's id unknown, which
             // the first verified webhook of one of its items (matched by our sender_batch_id) or the merchant (sync with
             // provider_batch_id) supplies; sync then matches every item by sender_item_id.
-            await db.PayoutBatches.Where(b => b.Id == batchId && b.SentAt == null).ExecuteUpdateAsync(s => s
-                .SetProperty(b => b.SentAt, now)
-                .SetProperty(b => b.Status, BatchStatus.Sent), ct);
-            db.AuditEvents.Add(actor.Record(program.Id, "batch.sent", "batch", batchId, now, BatchStatus.Open, BatchStatus.Sent,
-                $"PayPal already had sender_batch_id {batch.SenderBatchId} and named no payout_batch_id; waiting for its webhook or the merchant to name it"));
-            await db.SaveChangesAsync(ct);
+            await using (var tx = await db.Database.BeginTransactionAsync(ct))
+            {
+                await db.PayoutBatches.Where(b => b.Id == batchId && b.SentAt == null).ExecuteUpdateAsync(s => s
+                    .SetProperty(b => b.SentAt, now)
+                    .SetProperty(b => b.Status, BatchStatus.Sent), ct);
+                db.AuditEvents.Add(actor.Record(program.Id, "batch.sent", "batch", batchId, now, BatchStatus.Open, BatchStatus.Sent,
+                    $"PayPal already had sender_batch_id {batch.SenderBatchId} and named no payout_batch_id; waiting for its webhook or the merchant to name it"));
+                await db.SaveChangesAsync(ct);
+                await Webhooks.WebhookEvents.BatchAsync(db, Webhooks.WebhookEventTypes.BatchSent, batchId, now, ct);
+                await tx.CommitAsync(ct);
+            }
             log.LogWarning("PayPal refused sender_batch_id {SenderBatchId} of batch {BatchId} as a duplicate without naming the original batch", batch.SenderBatchId, batchId);
             return Outcome<PayoutBatch>.Ok(await db.PayoutBatches.AsNoTracking().SingleAsync(b => b.Id == batchId, ct));
         }
@@ -107,13 +112,18 @@ public sealed class PayPalPayouts(RemitDb db, PayPalClient client, SecretBox sec
             return ProviderProblem($"PayPal did not accept batch {batchId}: {e.Message}");
         }
 
-        await db.PayoutBatches.Where(b => b.Id == batchId).ExecuteUpdateAsync(s => s
-            .SetProperty(b => b.ProviderBatchId, result.PayoutBatchId)
-            .SetProperty(b => b.SentAt, now)
-            .SetProperty(b => b.Status, BatchStatus.Sent), ct);
-        db.AuditEvents.Add(actor.Record(program.Id, "batch.sent", "batch", batchId, now, BatchStatus.Open, BatchStatus.Sent,
-            $"PayPal payout_batch_id {result.PayoutBatchId}, sender_batch_id {batch.SenderBatchId}, {items.Count} items"));
-        await db.SaveChangesAsync(ct);
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            await db.PayoutBatches.Where(b => b.Id == batchId).ExecuteUpdateAsync(s => s
+                .SetProperty(b => b.ProviderBatchId, result.PayoutBatchId)
+                .SetProperty(b => b.SentAt, now)
+                .SetProperty(b => b.Status, BatchStatus.Sent), ct);
+            db.AuditEvents.Add(actor.Record(program.Id, "batch.sent", "batch", batchId, now, BatchStatus.Open, BatchStatus.Sent,
+                $"PayPal payout_batch_id {result.PayoutBatchId}, sender_batch_id {batch.SenderBatchId}, {items.Count} items"));
+            await db.SaveChangesAsync(ct);
+            await Webhooks.WebhookEvents.BatchAsync(db, Webhooks.WebhookEventTypes.BatchSent, batchId, now, ct);
+            await tx.CommitAsync(ct);
+        }
         log.Sent(batchId, program.Id, result.PayoutBatchId, items.Count, actor.Type, actor.Id);
         await ApplyAsync(batchId, result.Items, ct);
         return Outcome<PayoutBatch>.Ok(await db.PayoutBatches.AsNoTracking().SingleAsync(b => b.Id == batchId, ct));

@@ -132,8 +132,8 @@ public static class RemitCli
                 host.Services.GetRequiredService<IHostEnvironment>().IsDevelopment(),
                 file => Console.Error.WriteLine($"remit: generated a development encryption key in {file}"));
             var result = await Security.SecretRotation.RotateAsync(db, box, ct);
-            Print(stdout, r.GetValue(json), $"{result.Affiliates}\n{result.Payouts}\n{result.Programs}",
-                new { affiliates = result.Affiliates, payouts = result.Payouts, programs = result.Programs, active_key_id = box.ActiveKeyId });
+            Print(stdout, r.GetValue(json), $"{result.Affiliates}\n{result.Payouts}\n{result.Programs}\n{result.WebhookEndpoints}",
+                new { affiliates = result.Affiliates, payouts = result.Payouts, programs = result.Programs, webhook_endpoints = result.WebhookEndpoints, active_key_id = box.ActiveKeyId });
         }));
         secrets.Subcommands.Add(rotate);
         root.Subcommands.Add(secrets);

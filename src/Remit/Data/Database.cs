@@ -16,12 +16,12 @@ public static class Database
         switch (provider)
         {
             case Sqlite:
-                services.AddDbContext<SqliteRemitDb>(o => ConfigureSqlite(o, connectionString));
+                services.AddDbContext<SqliteRemitDb>((sp, o) => AddInterceptors(sp, ConfigureSqlite(o, connectionString)));
                 services.AddScoped<RemitDb>(sp => sp.GetRequiredService<SqliteRemitDb>());
                 services.AddHostedService<SqliteOptimizer>();
                 break;
             case Postgres:
-                services.AddDbContext<PostgresRemitDb>(o => ConfigurePostgres(o, connectionString));
+                services.AddDbContext<PostgresRemitDb>((sp, o) => AddInterceptors(sp, ConfigurePostgres(o, connectionString)));
                 services.AddScoped<RemitDb>(sp => sp.GetRequiredService<PostgresRemitDb>());
                 break;
             default:
@@ -30,16 +30,22 @@ public static class Database
         return services;
     }
 
-    public static void ConfigureSqlite(DbContextOptionsBuilder o, string connectionString)
+    public static DbContextOptionsBuilder ConfigureSqlite(DbContextOptionsBuilder o, string connectionString)
     {
         // Writers queue for up to 30 s instead of failing with "database is locked" under concurrent requests.
         var builder = new SqliteConnectionStringBuilder(connectionString) { DefaultTimeout = 30 };
-        o.UseSqlite(builder.ConnectionString, s => s.MigrationsAssembly(typeof(RemitDb).Assembly.GetName().Name))
+        return o.UseSqlite(builder.ConnectionString, s => s.MigrationsAssembly(typeof(RemitDb).Assembly.GetName().Name))
             .UseSnakeCaseNamingConvention();
     }
 
-    public static void ConfigurePostgres(DbContextOptionsBuilder o, string connectionString) =>
+    public static DbContextOptionsBuilder ConfigurePostgres(DbContextOptionsBuilder o, string connectionString) =>
         o.UseNpgsql(connectionString).UseSnakeCaseNamingConvention();
+
+    /// <summary>A commit that queued webhook deliveries wakes the deliverer (when the server runs one).</summary>
+    private static void AddInterceptors(IServiceProvider services, DbContextOptionsBuilder o)
+    {
+        if (services.GetService<Webhooks.WebhookSignal>() is { } signal) o.AddInterceptors(signal);
+    }
 
     /// <summary>Where the data is, for the start-up log: the SQLite file's full path, or PostgreSQL's host and database (never a password).</summary>
     public static string Describe(RemitDb db)

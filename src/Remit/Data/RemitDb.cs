@@ -32,6 +32,13 @@ public abstract class RemitDb(DbContextOptions options) : DbContext(options), ID
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<Batches.PayoutBatch> PayoutBatches => Set<Batches.PayoutBatch>();
     public DbSet<IdempotencyKey> IdempotencyKeys => Set<IdempotencyKey>();
+    public DbSet<Webhooks.WebhookEndpoint> WebhookEndpoints => Set<Webhooks.WebhookEndpoint>();
+    public DbSet<Webhooks.WebhookEvent> WebhookEvents => Set<Webhooks.WebhookEvent>();
+    public DbSet<Webhooks.WebhookDelivery> WebhookDeliveries => Set<Webhooks.WebhookDelivery>();
+    public DbSet<Webhooks.WebhookAttempt> WebhookAttempts => Set<Webhooks.WebhookAttempt>();
+
+    /// <summary>Set when this unit of work wrote webhook deliveries: once they commit, the deliverer is woken at once.</summary>
+    internal bool WebhooksQueued { get; set; }
     /// <summary>The cookie and anti-forgery keys every process shares (Hosting/SharedKeys.cs); no program's data.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<Schedule.ScheduleRun> ScheduleRuns => Set<Schedule.ScheduleRun>();
@@ -70,6 +77,10 @@ public abstract class RemitDb(DbContextOptions options) : DbContext(options), ID
         modelBuilder.Entity<Batches.PayoutBatch>().HasQueryFilter(e => e.ProgramId == ProgramId);
         modelBuilder.Entity<IdempotencyKey>().HasQueryFilter(e => e.ProgramId == ProgramId);
         modelBuilder.Entity<Schedule.ScheduleRun>().HasQueryFilter(e => e.ProgramId == ProgramId);
+        modelBuilder.Entity<Webhooks.WebhookEndpoint>().HasQueryFilter(e => e.ProgramId == ProgramId);
+        modelBuilder.Entity<Webhooks.WebhookEvent>().HasQueryFilter(e => e.ProgramId == ProgramId);
+        modelBuilder.Entity<Webhooks.WebhookDelivery>().HasQueryFilter(e => e.ProgramId == ProgramId);
+        modelBuilder.Entity<Webhooks.WebhookAttempt>().HasQueryFilter(e => e.ProgramId == ProgramId);
         modelBuilder.Entity<Tax.TaxForm>().HasQueryFilter(e => e.ProgramId == ProgramId);
         modelBuilder.Entity<Tax1099.NecFiling>().HasQueryFilter(e => e.ProgramId == ProgramId);
     }

@@ -6,6 +6,7 @@ using Remit.Audit;
 using Remit.Commissions;
 using Remit.Data;
 using Remit.Programs;
+using Remit.Webhooks;
 
 namespace Remit.Payouts;
 
@@ -66,6 +67,7 @@ public static class PayoutActions
         db.AuditEvents.Add(actor.Record(program.Id, "payout.created", "payout", payout.Id, now, null, PayoutStatus.Pending,
             source == PayoutSource.Manual ? null : scheduleDate is { } day ? $"source: {source} {day:yyyy-MM-dd}" : $"source: {source}"));
         await db.SaveChangesAsync(ct);
+        await WebhookEvents.PayoutAsync(db, WebhookEventTypes.PayoutCreated, payout.Id, now, ct);
         return (payout, totals.Sum);
     }
 
@@ -176,8 +178,9 @@ public static class PayoutActions
         var historyNotes = to == PayoutStatus.Failed ? Join(reason, notes) : Join(reference is null ? null : $"reference: {reference}", notes);
         db.AuditEvents.Add(actor.Record(payout.ProgramId, $"payout.{to}", "payout", payoutId, now, from, to, historyNotes));
         await db.SaveChangesAsync(ct);
+        await WebhookEvents.PayoutAsync(db, WebhookEventTypes.ForPayoutStatus(to)!, payoutId, now, ct);
         // A batch's status follows its payouts, in the same transaction, whichever way the payout moved.
-        if (payout.BatchId is { } batchId) await Batches.BatchActions.RefreshStatusAsync(db, batchId, ct);
+        if (payout.BatchId is { } batchId) await Batches.BatchActions.RefreshStatusAsync(db, batchId, now, ct);
         await tx.CommitAsync(ct);
         PayoutLog.For(db).Moved(payoutId, payout.ProgramId, from, to, Money.Format(payout.AmountMinor, payout.Currency), payout.Currency, payout.BatchId, actor.Type, actor.Id);
 
@@ -212,6 +215,7 @@ public static class PayoutActions
                 {PayoutStatus.Pending}, {PayoutStatus.Processing}, {"batch " + batchId.ToString(CultureInfo.InvariantCulture)}, {now}
             FROM payouts WHERE program_id = {db.ProgramId} AND batch_id = {batchId}
             """, ct);
+        await WebhookEvents.PayoutsAsync(db, WebhookEventTypes.PayoutProcessing, ids, now, ct);
         PayoutLog.For(db).MovedIntoBatch(moved, db.ProgramId, batchId, actor.Type, actor.Id);
         return moved;
     }
@@ -259,6 +263,7 @@ public static class PayoutActions
         await db.Database.ExecuteSqlRawAsync(audit,
             [refsJson, reference ?? "", PayoutStatus.Completed, now, notes, programId, batchId, PayoutStatus.Processing,
              movedJson, actor.Type, actor.Id ?? "", actor.Name ?? "", $"payout.{PayoutStatus.Completed}"], ct);
+        await WebhookEvents.PayoutsAsync(db, WebhookEventTypes.PayoutCompleted, moved, now, ct);
         PayoutLog.For(db).CompletedWithBatch(moved.Count, programId, batchId, actor.Type, actor.Id, string.Join(',', moved));
         return moved;
     }
@@ -305,6 +310,7 @@ public static class PayoutActions
         db.AuditEvents.Add(actor.Record(payout.ProgramId, ReturnedAction, "payout", payoutId, now, notes: $"{code}: {reason} ({date:yyyy-MM-dd}); adjustment commission {adjustment.Id}"));
         db.AuditEvents.Add(actor.Record(payout.ProgramId, "commission.created", "commission", adjustment.Id, now, notes: $"adjustment for returned payout {payoutId}"));
         await db.SaveChangesAsync(ct);
+        await WebhookEvents.PayoutAsync(db, WebhookEventTypes.PayoutReturned, payoutId, now, ct);
         await tx.CommitAsync(ct);
         PayoutLog.For(db).Returned(payoutId, payout.ProgramId, code, Money.Format(payout.AmountMinor, payout.Currency), payout.Currency, adjustment.Id, actor.Type, actor.Id);
         return Outcome<Payout>.Ok(await db.Payouts.AsNoTracking().SingleAsync(p => p.Id == payoutId, ct));

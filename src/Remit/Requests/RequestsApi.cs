@@ -5,6 +5,7 @@ using Remit.Audit;
 using Remit.Commissions;
 using Remit.Data;
 using Remit.Payouts;
+using Remit.Webhooks;
 
 namespace Remit.Requests;
 
@@ -75,7 +76,7 @@ public static class RequestsApi
     public static async Task<Results<Ok<DataEnvelope<RequestDto>>, ApiError>> Get(long id, RemitDb db, CancellationToken ct) =>
         await FindAsync(db, id, ct) is { } dto ? TypedResults.Ok(new DataEnvelope<RequestDto>(dto)) : Problem.NotFound("Payout request not found.").ToHttp();
 
-    private static async Task<RequestDto?> FindAsync(RemitDb db, long id, CancellationToken ct) =>
+    public static async Task<RequestDto?> FindAsync(RemitDb db, long id, CancellationToken ct) =>
         (await Rows(db.PayoutRequests.AsNoTracking().Where(r => r.Id == id)).SingleOrDefaultAsync(ct))?.ToDto();
 
     public static async Task<Results<Created<DataEnvelope<RequestDto>>, ApiError>> Create(HttpContext http, RemitDb db, TimeProvider clock, CancellationToken ct)
@@ -135,6 +136,7 @@ public static class RequestActions
         }
         db.AuditEvents.Add(actor.Record(program.Id, "request.created", "request", request.Id, now, null, RequestStatus.Pending, cleanNote));
         await db.SaveChangesAsync(ct);
+        await WebhookEvents.RequestAsync(db, WebhookEventTypes.RequestCreated, request.Id, now, ct);
         await tx.CommitAsync(ct);
         RequestLog.For(db).Created(request.Id, program.Id, request.AffiliateId, Money.Format(balance, program.Currency), program.Currency, actor.Type, actor.Id);
         return Outcome<PayoutRequest>.Ok(request);
@@ -190,6 +192,7 @@ public static class RequestActions
         await db.PayoutRequests.Where(r => r.Id == id).ExecuteUpdateAsync(s => s.SetProperty(r => r.PayoutId, payout.Id), ct);
         db.AuditEvents.Add(actor.Record(program.Id, "request.approved", "request", id, now, RequestStatus.Pending, RequestStatus.Approved, $"payout {payout.Id}"));
         await db.SaveChangesAsync(ct);
+        await WebhookEvents.RequestAsync(db, WebhookEventTypes.RequestApproved, id, now, ct);
         await tx.CommitAsync(ct);
         Payouts.PayoutLog.For(db).Created(payout, actor);
         RequestLog.For(db).Approved(id, program.Id, request.AffiliateId, payout.Id, actor.Type, actor.Id);
@@ -217,6 +220,7 @@ public static class RequestActions
         }
         db.AuditEvents.Add(actor.Record(request.ProgramId, "request.rejected", "request", id, now, RequestStatus.Pending, RequestStatus.Rejected, cleanReason));
         await db.SaveChangesAsync(ct);
+        await WebhookEvents.RequestAsync(db, WebhookEventTypes.RequestRejected, id, now, ct);
         await tx.CommitAsync(ct);
         RequestLog.For(db).Rejected(id, request.ProgramId, request.AffiliateId, actor.Type, actor.Id);
         return Outcome<PayoutRequest>.Ok(request);

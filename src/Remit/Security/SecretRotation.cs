@@ -12,7 +12,7 @@ public static class SecretRotation
 {
     private const int Chunk = 500;
 
-    public sealed record Result(int Affiliates, int Payouts, int Programs);
+    public sealed record Result(int Affiliates, int Payouts, int Programs, int WebhookEndpoints);
 
     public static async Task<Result> RotateAsync(RemitDb db, SecretBox secrets, CancellationToken ct = default)
     {
@@ -46,7 +46,26 @@ public static class SecretRotation
             foreach (var p in rows) p.PayPal = p.PayPal with { ClientSecret = secrets.Encrypt(secrets.Decrypt(p.PayPal.ClientSecret!)) };
             programs += await SaveUnlessChangedAsync(db, rows.Count, ct);
         }
-        return new Result(affiliates, payouts, programs);
+        var endpoints = 0;
+        var skip = 0L;
+        while (true)
+        {
+            var rows = await db.WebhookEndpoints.IgnoreQueryFilters().AsNoTracking()
+                .Where(e => e.Id > skip && (!e.Secret.StartsWith(prefix) || (e.PreviousSecret != null && !e.PreviousSecret.StartsWith(prefix))))
+                .OrderBy(e => e.Id).Take(Chunk).ToListAsync(ct);
+            if (rows.Count == 0) break;
+            foreach (var e in rows)
+            {
+                var secret = secrets.Encrypt(secrets.Decrypt(e.Secret));
+                var previous = e.PreviousSecret is null ? null : secrets.Encrypt(secrets.Decrypt(e.PreviousSecret));
+                // Only over the secrets as read: a rotation meanwhile wins, and its row is left for the next run.
+                endpoints += await db.WebhookEndpoints.IgnoreQueryFilters()
+                    .Where(x => x.Id == e.Id && x.Secret == e.Secret && x.PreviousSecret == e.PreviousSecret)
+                    .ExecuteUpdateAsync(u => u.SetProperty(x => x.Secret, secret).SetProperty(x => x.PreviousSecret, previous), ct);
+            }
+            skip = rows[^1].Id;
+        }
+        return new Result(affiliates, payouts, programs, endpoints);
     }
 
     /// <summary>

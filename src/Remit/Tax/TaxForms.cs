@@ -158,6 +158,8 @@ public static class TaxForms
                 db.AuditEvents.Add(actor.Record(program.Id, "tax_form.submitted", "affiliate", affiliateId, now, null, TaxFormStatus.Valid,
                     $"{TaxFormKinds.Label(input.Kind)} #{form.Id} ({input.Source}){(superseded > 0 ? ", supersedes the form on file" : "")}"));
                 await db.SaveChangesAsync(ct);
+                await Webhooks.WebhookEvents.AddAsync(db, Webhooks.WebhookEventTypes.TaxFormSubmitted, $"tax_form:{form.Id}",
+                    () => Task.FromResult<object?>(TaxFormDto.Of(form, DateOnly.FromDateTime(now))), now, ct);
                 await tx.CommitAsync(ct);
                 TaxLog.For(db).FormSubmitted(form.Id, input.Kind, affiliateId, program.Id, input.Source, superseded > 0, actor.Type, actor.Id);
                 return Outcome<TaxForm>.Ok(form);
@@ -198,9 +200,24 @@ public static class TaxForms
         var sent = 0;
         foreach (var form in due)
         {
+            // The mark and the merchant's tax_form.expiring webhook commit together: one reminder, one event.
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
             var claimed = await db.TaxForms.IgnoreQueryFilters().Where(f => f.Id == form.Id && f.ExpiryNoticeAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(f => f.ExpiryNoticeAt, now), ct);
             if (claimed == 0) continue;
+            // Every program's forms pass here: the event goes to the form's program's endpoints.
+            var acting = db.ProgramId;
+            db.ProgramId = form.ProgramId;
+            try
+            {
+                await Webhooks.WebhookEvents.AddAsync(db, Webhooks.WebhookEventTypes.TaxFormExpiring, $"tax_form:{form.Id}",
+                    () => Task.FromResult<object?>(TaxFormDto.Of(form, today)), now, ct);
+            }
+            finally
+            {
+                db.ProgramId = acting;
+            }
+            await tx.CommitAsync(ct);
             TaxLog.For(db).FormExpiring(form.Id, form.AffiliateId, form.ProgramId, form.ExpiresAt!.Value);
             await remind(form);
             sent++;

@@ -27,6 +27,8 @@ public sealed class TestApp : WebApplicationFactory<Program>
 
     public FakeTimeProvider Clock { get; } = new(Start);
     public required TestDatabase Database { get; init; }
+    /// <summary>False for a second app on another's database (a restart): the first one's owner drops it.</summary>
+    public bool OwnsDatabase { get; init; } = true;
     public Dictionary<string, string?> Settings { get; } = new();
 
     /// <summary>Every line this app logged (also in the process's app.log).</summary>
@@ -107,7 +109,7 @@ public sealed class TestApp : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        await Database.DisposeAsync();
+        if (OwnsDatabase) await Database.DisposeAsync();
     }
 }
 

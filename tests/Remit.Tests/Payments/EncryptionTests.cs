@@ -119,8 +119,8 @@ public sealed class EncryptionTests
         await using (var db = app.Db())
         {
             var result = await SecretRotation.RotateAsync(db, rotated);
-            Assert.Equal(new SecretRotation.Result(1, 1, 1), result);
-            Assert.Equal(new SecretRotation.Result(0, 0, 0), await SecretRotation.RotateAsync(db, rotated));
+            Assert.Equal(new SecretRotation.Result(1, 1, 1, 0), result);
+            Assert.Equal(new SecretRotation.Result(0, 0, 0, 0), await SecretRotation.RotateAsync(db, rotated));
         }
         await using var check = app.Db(t.ProgramId);
         var stored = await check.Payouts.SingleAsync(p => p.Id == payout);
