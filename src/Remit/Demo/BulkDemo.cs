@@ -72,7 +72,7 @@ public static class BulkDemo
         await using var tx = await connection.BeginTransactionAsync(ct);
         await using var command = connection.CreateCommand();
         command.Transaction = tx;
-        command.CommandText = "INSERT INTO commissions (program_id, affiliate_id, amount_minor, currency, description, kind, earned_at, created_at) VALUES ($p, $a, $m, $c, 'Bulk demo sale', 'sale', $e, $n)";
+        command.CommandText = "INSERT INTO commissions (program_id, affiliate_id, amount_minor, clawed_back_minor, currency, description, kind, earned_at, created_at) VALUES ($p, $a, $m, 0, $c, 'Bulk demo sale', 'sale', $e, $n)";
         var p = Add(command, "$p", program.Id);
         var a = Add(command, "$a", 0L);
         var m = Add(command, "$m", 0L);
@@ -105,13 +105,14 @@ public static class BulkDemo
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
         await using var import = await connection.BeginBinaryImportAsync(
-            "COPY commissions (program_id, affiliate_id, amount_minor, currency, description, kind, earned_at, created_at) FROM STDIN (FORMAT BINARY)", ct);
+            "COPY commissions (program_id, affiliate_id, amount_minor, clawed_back_minor, currency, description, kind, earned_at, created_at) FROM STDIN (FORMAT BINARY)", ct);
         foreach (var row in rows)
         {
             await import.StartRowAsync(ct);
             await import.WriteAsync(program.Id, NpgsqlDbType.Bigint, ct);
             await import.WriteAsync(row.Affiliate, NpgsqlDbType.Bigint, ct);
             await import.WriteAsync(row.Amount, NpgsqlDbType.Bigint, ct);
+            await import.WriteAsync(0L, NpgsqlDbType.Bigint, ct);
             await import.WriteAsync(program.Currency, NpgsqlDbType.Varchar, ct);
             await import.WriteAsync("Bulk demo sale", NpgsqlDbType.Varchar, ct);
             await import.WriteAsync("sale", NpgsqlDbType.Varchar, ct);

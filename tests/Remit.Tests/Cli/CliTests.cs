@@ -93,6 +93,8 @@ public sealed class CliTests
 
         var revoked = await OkAsync(cs, "tokens", "revoke", "--program", programId.ToString(), "--token-id", tokenId.ToString());
         Assert.Equal("revoked", revoked.Out);
+        // A revocation made outside this process reaches it once its token cache entry lapses (README: Tokens).
+        app.Clock.Advance(TokenCache.Lifetime);
         await Api.ErrorAsync(await http.GetAsync("/v1/payouts"), 401, "UNAUTHORIZED");
         var afterRevoke = await OkAsync(cs, "tokens", "list", "--program", programId.ToString());
         Assert.Contains("revoked", afterRevoke.Stdout);

@@ -22,7 +22,9 @@ public sealed partial class TenancyTests
         ["Dashboard/DashboardSetup.cs"] = (4, "a user by email at sign-in, the guess count and session check by user id: the user says the program"),
         ["Batches/PayPalPayouts.cs"] = (1, "a PayPal webhook names PayPal's batch id, which says the program"),
         ["Programs/ProgramAdmin.cs"] = (3, "operator commands given a program id, filtered by it explicitly"),
-        ["Security/SecretRotation.cs"] = (2, "`remit secrets rotate` re-encrypts every program's secrets"),
+        ["Security/SecretRotation.cs"] = (4, "`remit secrets rotate` re-encrypts every program's secrets (affiliates, payouts, webhook endpoints)"),
+        ["Api/IdempotencyKey.cs"] = (4, "the key's own program id, named explicitly: the key is claimed before the request's unit of work knows its program"),
+        ["Webhooks/WebhookDeliverer.cs"] = (2, "a claimed delivery by its id and its endpoint: the deliverer serves every program, and the delivery says which"),
         ["Tax/TaxForms.cs"] = (2, "the daily W-8 expiry reminder runs once over every program's forms"),
         ["Portal/PortalSetup.cs"] = (1, "the affiliate of a portal session, matched to the session's program explicitly"),
     };
@@ -36,7 +38,8 @@ public sealed partial class TenancyTests
 
     private static readonly string[] ProgramTables =
         ["affiliates", "commissions", "payouts", "payout_commissions", "payout_requests", "api_tokens", "users", "audit_events", "payout_batches",
-         "portal_links", "portal_sessions", "tax_forms"];
+         "portal_links", "portal_sessions", "tax_forms", "nec_filings", "idempotency_keys", "schedule_runs",
+         "webhook_endpoints", "webhook_events", "webhook_deliveries", "webhook_attempts"];
 
     [Fact]
     public void Every_entity_with_a_program_id_is_filtered_by_it_on_both_providers_but_the_known_ones()

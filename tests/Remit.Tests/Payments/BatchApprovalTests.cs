@@ -20,7 +20,7 @@ public sealed class BatchApprovalTests
     {
         await using var app = await TestApp.StartAsync();
         var t = await app.NewProgramAsync("basic");
-        await Api.ExpectAsync(await t.Http.PutAsJsonAsync("/v1/settings/paypal", new { client_id = "id", client_secret = "secret", environment = "sandbox" }), 200);
+        await Api.ExpectAsync(await t.Http.PutAsJsonAsync("/v1/settings/paypal", new { client_id = "approval-client", client_secret = "approval-paypal-secret-7c1", environment = "sandbox" }), 200);
         await SetThresholdAsync(t, 100m);
         var (_, first) = await t.PendingPayoutAsync(60m);
         var (_, second) = await t.PendingPayoutAsync(40m);
