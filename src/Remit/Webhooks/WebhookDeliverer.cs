@@ -39,14 +39,16 @@ public sealed class WebhookDeliverer(IServiceScopeFactory scopes, IHttpClientFac
         var now = clock.GetUtcNow().UtcDateTime;
         // The lease outlives one attempt; if this process dies holding it, another takes the row once it lapses.
         var leaseUntil = now + settings.Timeout + TimeSpan.FromMinutes(1);
+        // Every program's deliveries at once (the deliverer serves them all); each join names program_id so that,
+        // sharded by program (README, "Running more than one process"), it stays within one shard.
         var skipLocked = db.Database.IsNpgsql() ? "FOR UPDATE OF d SKIP LOCKED" : "";
         var sql = $$"""
             UPDATE webhook_deliveries SET lease_until = {0}, lease_owner = {1}
             WHERE id IN (
-                SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints ep ON ep.id = d.endpoint_id
+                SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints ep ON ep.id = d.endpoint_id AND ep.program_id = d.program_id
                 WHERE d.status = {2} AND d.next_attempt_at <= {3} AND (d.lease_until IS NULL OR d.lease_until < {3}) AND ep.enabled = {4}
                   AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e
-                                  WHERE e.endpoint_id = d.endpoint_id AND e.subject = d.subject AND e.status = {2} AND e.id < d.id)
+                                  WHERE e.program_id = d.program_id AND e.endpoint_id = d.endpoint_id AND e.subject = d.subject AND e.status = {2} AND e.id < d.id)
                 ORDER BY d.id LIMIT {5} {{skipLocked}})
               AND status = {2} AND (lease_until IS NULL OR lease_until < {3})
             RETURNING id AS "Value"

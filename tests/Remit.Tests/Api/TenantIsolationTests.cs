@@ -13,7 +13,7 @@ using Api = Remit.Tests.Infrastructure.Api;
 /// </summary>
 public sealed class TenantIsolationTests
 {
-    private const long Missing = 987_654_321;
+    private const long Missing = 918_273_645;
 
     /// <summary>B's data: distinctive amounts and names, a payout in each state that A might try to move.</summary>
     private sealed record BData(long Affiliate, long Payout, long Payout2, long Request, long FreeCommission, long RequestAffiliate);

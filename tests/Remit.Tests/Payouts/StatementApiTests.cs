@@ -61,8 +61,8 @@ public sealed class StatementApiTests
         {
             await db.Database.ExecuteSqlInterpolatedAsync($"""
                 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 39999)
-                INSERT INTO commissions (program_id, affiliate_id, amount_minor, currency, description, kind, earned_at, created_at, payout_id)
-                SELECT c.program_id, c.affiliate_id, c.amount_minor, c.currency, 'Order ' || n.i, c.kind, c.earned_at, c.created_at, c.payout_id
+                INSERT INTO commissions (program_id, affiliate_id, amount_minor, clawed_back_minor, currency, description, kind, earned_at, created_at, payout_id)
+                SELECT c.program_id, c.affiliate_id, c.amount_minor, 0, c.currency, 'Order ' || n.i, c.kind, c.earned_at, c.created_at, c.payout_id
                 FROM n CROSS JOIN commissions c WHERE c.id = {first}
                 """);
             await db.Database.ExecuteSqlInterpolatedAsync(

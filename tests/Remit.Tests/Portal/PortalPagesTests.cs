@@ -11,7 +11,7 @@ using Api = Remit.Tests.Infrastructure.Api;
 /// <summary>The affiliate's pages, their own data only, and a change of payout details held for the merchant.</summary>
 public sealed class PortalPagesTests
 {
-    private static Dictionary<string, string> Bank(string account = "4470092815") => new()
+    private static Dictionary<string, string> Bank(string account = "5508834321") => new()
     {
         ["payout_method"] = "bank", ["bank.holder_name"] = "Grace Hopper", ["bank.holder_type"] = "individual",
         ["bank.routing_number"] = "021000021", ["bank.account_number"] = account, ["bank.account_type"] = "checking",
