@@ -51,8 +51,7 @@ public static class PortalApi
         {
             await mailer.SendSignInLinkAsync(to.Name, to.Email, program.Name, link.Url, link.ExpiresAt, ct);
         }
-        catch (Exception e) when (e is MailKit.ProtocolException or MailKit.CommandException or IOException or System.Net.Sockets.SocketException
-                                       or System.Security.Authentication.AuthenticationException or TimeoutException)
+        catch (Exception e) when (PortalMailer.IsMailFailure(e))
         {
             // The link exists and is answered: the merchant can still pass it on by hand.
             // The server's words may echo the address: the log gets the kind of failure and SMTP's status only.

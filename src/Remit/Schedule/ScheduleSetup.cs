@@ -22,6 +22,7 @@ public static class ScheduleSetup
     public static IServiceCollection AddRemitSchedule(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<PayoutSchedule>();
+        services.AddSingleton<Tax.TaxFormReminder>();
         var options = configuration.GetSection("Remit:Schedule").Get<ScheduleOptions>() ?? new ScheduleOptions();
         if (options.Interval <= TimeSpan.Zero)
             throw new Hosting.SettingException($"Remit__Schedule__Interval must be a positive TimeSpan such as 00:01:00, not '{configuration["Remit:Schedule:Interval"]}'.");
@@ -45,6 +46,11 @@ public static class ScheduleSetup
                     // After downtime one run is enough: it runs the latest due day, whatever was missed.
                     .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)),
                 job => job.WithIdentity("payout-schedule").DisallowConcurrentExecution());
+            // Once a form is claimed no other run mails it again, so an hourly look is only about how soon.
+            q.ScheduleJob<Tax.TaxFormReminderJob>(
+                trigger => trigger.WithIdentity("tax-form-reminders").StartNow().WithSimpleSchedule(s => s
+                    .WithInterval(TimeSpan.FromHours(1)).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)),
+                job => job.WithIdentity("tax-form-reminders").DisallowConcurrentExecution());
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return services;

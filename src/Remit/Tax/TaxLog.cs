@@ -32,4 +32,16 @@ public static partial class TaxLog
 
     [LoggerMessage(9007, LogLevel.Information, "Payouts {PayoutIds} of program {ProgramId} held: no valid tax form on file")]
     public static partial void Held(this ILogger log, string payoutIds, long programId);
+
+    [LoggerMessage(9020, LogLevel.Information, "W-8 reminder for tax form {FormId} e-mailed to affiliate {AffiliateId} of program {ProgramId}")]
+    public static partial void ReminderMailed(this ILogger log, long formId, long affiliateId, long programId);
+
+    [LoggerMessage(9021, LogLevel.Warning, "W-8 reminder for tax form {FormId} not e-mailed: affiliate {AffiliateId} of program {ProgramId} has no e-mail address")]
+    public static partial void ReminderNoEmail(this ILogger log, long formId, long affiliateId, long programId);
+
+    [LoggerMessage(9022, LogLevel.Warning, "W-8 reminder for tax form {FormId} of affiliate {AffiliateId} in program {ProgramId} not e-mailed: SMTP is not configured (Remit__Smtp__Host)")]
+    public static partial void ReminderNoSmtp(this ILogger log, long formId, long affiliateId, long programId);
+
+    [LoggerMessage(9023, LogLevel.Error, "W-8 reminder for tax form {FormId} of affiliate {AffiliateId} in program {ProgramId} could not be e-mailed: {Reason}")]
+    public static partial void ReminderMailFailed(this ILogger log, long formId, long affiliateId, long programId, string reason);
 }
