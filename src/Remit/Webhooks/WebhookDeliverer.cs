@@ -37,8 +37,7 @@ public sealed class WebhookDeliverer(IServiceScopeFactory scopes, IHttpClientFac
     private async Task<List<long>> ClaimAsync(RemitDb db, string owner, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        // The lease outlives one attempt; if this process dies holding it, another takes the row once it lapses.
-        var leaseUntil = now + settings.Timeout + TimeSpan.FromMinutes(1);
+        var leaseUntil = LeaseUntil(now);
         // Every program's deliveries at once (the deliverer serves them all); each join names program_id so that,
         // sharded by program (README, "Running more than one process"), it stays within one shard.
         var skipLocked = db.Database.IsNpgsql() ? "FOR UPDATE OF d SKIP LOCKED" : "";
@@ -56,8 +55,18 @@ public sealed class WebhookDeliverer(IServiceScopeFactory scopes, IHttpClientFac
         return await db.Database.SqlQueryRaw<long>(sql, leaseUntil, owner, DeliveryStatus.Pending, now, true, ClaimSize).ToListAsync(ct);
     }
 
+    /// <summary>The lease outlives one attempt; if this process dies holding it, another takes the row once it lapses.</summary>
+    private DateTime LeaseUntil(DateTime now) => now + settings.Timeout + TimeSpan.FromMinutes(1);
+
     private async Task DeliverAsync(RemitDb db, long deliveryId, string owner, CancellationToken ct)
     {
+        // A claim covers a whole round, whose earlier attempts may have eaten this row's lease: another process may take
+        // it from now on. Renewing it, only if it has not lapsed, makes this attempt the only one, however slow the round.
+        var now = clock.GetUtcNow().UtcDateTime;
+        var renewed = await db.WebhookDeliveries.IgnoreQueryFilters()
+            .Where(d => d.Id == deliveryId && d.LeaseOwner == owner && d.Status == DeliveryStatus.Pending && d.LeaseUntil >= now)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeaseUntil, LeaseUntil(now)), ct);
+        if (renewed == 0) return;
         var delivery = await db.WebhookDeliveries.IgnoreQueryFilters().AsNoTracking().Include(d => d.Event)
             .SingleOrDefaultAsync(d => d.Id == deliveryId && d.LeaseOwner == owner, ct);
         var endpoint = delivery is null ? null

@@ -28,6 +28,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
     private readonly WebApplication _app;
     public ConcurrentQueue<ReceivedWebhook> Received { get; } = new();
     public ConcurrentQueue<int> Answers { get; } = new();
+    /// <summary>How long each answer waits after the webhook is recorded: a slow receiver.</summary>
+    public TimeSpan Delay { get; set; }
     public int Port { get; }
     public string Url => $"http://127.0.0.1:{Port}/hook";
 
@@ -50,6 +52,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
             var body = await reader.ReadToEndAsync();
             receiver!.Received.Enqueue(new ReceivedWebhook(http.Request.Headers["webhook-id"].ToString(),
                 http.Request.Headers["webhook-timestamp"].ToString(), http.Request.Headers["webhook-signature"].ToString(), body));
+            if (receiver.Delay > TimeSpan.Zero) await Task.Delay(receiver.Delay);
             return Results.StatusCode(receiver.Answers.TryDequeue(out var status) ? status : 200);
         });
         await app.StartAsync();

@@ -9,6 +9,7 @@ using Remit.Security;
 using Remit.Tests.Infrastructure;
 using Remit.Tests.Payments;
 using Remit.Tests.Payments.PayPal;
+using Remit.Tests.Tax;
 using Remit.Webhooks;
 
 namespace Remit.Tests.Webhooks;
@@ -230,6 +231,127 @@ public sealed class WebhookTests
         Assert.Equal("payout.created", got.Type);
         Assert.Equal(affiliate, got.Json["data"]!["affiliate_id"]!.GetValue<long>());
         Assert.True(IndependentVerifier.Verifies(secret, got));
+    }
+
+    [Fact]
+    public async Task Tax_form_events_reach_the_receiver_with_the_form_and_no_TIN()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var app = await TestApp.StartAsync(a => a.Settings[AllowPrivate] = "true");
+        var t = await app.NewProgramAsync("standard");
+        var (_, secret) = await RegisterAsync(t, receiver.Url, WebhookEventTypes.TaxFormSubmitted, WebhookEventTypes.TaxFormExpiring);
+        var ada = await t.AffiliateAsync("Ada Lovelace");
+        var w9 = (await t.RecordFormAsync(ada, TaxSetup.Paper("w9", TaxSetup.W9Fields(), "Ada Lovelace")))["data"]!["id"]!.GetValue<long>();
+        var hanna = await t.AffiliateAsync("Hanna Schmidt");
+        var w8 = (await t.RecordFormAsync(hanna, TaxSetup.Paper("w8ben", TaxSetup.W8BenFields(), "Hanna Schmidt")))["data"]!["id"]!.GetValue<long>();
+        await receiver.WaitForAsync(2, r => r.Type == WebhookEventTypes.TaxFormSubmitted);
+
+        // The W-8 enters its last 90 days: the daily reminder run emits tax_form.expiring, once.
+        app.Clock.SetUtcNow(new DateTimeOffset(2029, 10, 3, 0, 0, 0, TimeSpan.Zero));
+        var reminder = app.Services.GetRequiredService<Remit.Tax.TaxFormReminder>();
+        Assert.Equal(1, await reminder.RunAsync(default));
+        Assert.Equal(0, await reminder.RunAsync(default));
+        var expiring = (await receiver.WaitForAsync(1, r => r.Type == WebhookEventTypes.TaxFormExpiring)).Single();
+        await Task.Delay(300);
+
+        var received = receiver.Received.ToList();
+        Assert.Equal(3, received.Count);
+        Assert.All(received, r => Assert.True(IndependentVerifier.Verifies(secret, r), $"{r.Type} {r.Id} does not verify"));
+        var submitted = received.Where(r => r.Type == WebhookEventTypes.TaxFormSubmitted).Select(r => r.Json["data"]!).ToList();
+        var w9Data = submitted.Single(d => d["id"]!.GetValue<long>() == w9);
+        Assert.Equal(ada, w9Data["affiliate_id"]!.GetValue<long>());
+        Assert.Equal("w9", w9Data["form"]!.GetValue<string>());
+        Assert.Equal("valid", w9Data["status"]!.GetValue<string>());
+        Assert.Equal("paper", w9Data["source"]!.GetValue<string>());
+        Assert.Equal("ssn", w9Data["tin_type"]!.GetValue<string>());
+        Assert.Equal("6789", w9Data["tin_last4"]!.GetValue<string>());
+        Assert.Equal("w8ben", submitted.Single(d => d["id"]!.GetValue<long>() == w8)["form"]!.GetValue<string>());
+        var expiringData = expiring.Json["data"]!;
+        Assert.Equal(w8, expiringData["id"]!.GetValue<long>());
+        Assert.Equal("expiring", expiringData["status"]!.GetValue<string>());
+        Assert.Equal("2029-12-31", expiringData["expires_at"]!.GetValue<string>());
+        foreach (var secretValue in new[] { "123456789", TaxSetup.Ssn, "12345678901", "1985-07-14" })
+            Assert.All(received, r => Assert.DoesNotContain(secretValue, r.Body, StringComparison.Ordinal));
+    }
+
+    /// <summary>Payouts made straight through the domain, so no process is woken: the deliverers the test runs find them.</summary>
+    private static async Task<List<long>> QuietPayoutsAsync(TestApp app, Tenant t, int count)
+    {
+        var payouts = new List<long>();
+        for (var i = 0; i < count; i++)
+        {
+            var affiliate = await t.AffiliateAsync();
+            await t.CommissionAsync(affiliate, 10m + i);
+            await using var db = app.Db(t.ProgramId);
+            var outcome = await PayoutActions.CreateManualAsync(db, affiliate, Actor.System, app.Clock, default);
+            Assert.Null(outcome.Error);
+            payouts.Add(outcome.Value!.Id);
+        }
+        return payouts;
+    }
+
+    [Fact]
+    public async Task Two_processes_on_one_database_deliver_each_event_exactly_once()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var database = await TestDatabase.CreateAsync();
+        await using var first = new TestApp { Database = database };
+        await using var second = new TestApp { Database = database, OwnsDatabase = false };
+        first.Settings[AllowPrivate] = "true";
+        second.Settings[AllowPrivate] = "true";
+        var t = await first.NewProgramAsync();
+        var (endpoint, _) = await RegisterAsync(t, receiver.Url, WebhookEventTypes.PayoutCreated);
+        var payouts = await QuietPayoutsAsync(first, t, 30);
+
+        // Both processes' deliverers, two rounds each at a time (and their own loops), racing for the same outbox until it is empty.
+        var deliverers = new[] { first, second, first, second }.Select(a => a.Services.GetRequiredService<WebhookDeliverer>()).ToList();
+        await Task.WhenAll(deliverers.Select(d => Task.Run(async () =>
+        {
+            while (await d.RunOnceAsync(default) > 0) { }
+        })));
+        await receiver.WaitForAsync(30);
+        await Task.Delay(300);
+
+        var received = receiver.Received.ToList();
+        Assert.Equal(30, received.Count);
+        Assert.Equal(30, received.Select(r => r.Id).Distinct().Count());
+        Assert.Equal(payouts.Order(), received.Select(r => r.Json["data"]!["id"]!.GetValue<long>()).Order());
+        var log = await AttemptsAsync(t, endpoint, 30);
+        Assert.Equal(30, log.Count);
+        Assert.All(log, a => Assert.Equal(1, a!["attempt"]!.GetValue<int>()));
+    }
+
+    [Fact]
+    public async Task A_round_slower_than_its_lease_never_sends_an_event_another_process_took()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var app = await TestApp.StartAsync(a => a.Settings[AllowPrivate] = "true");
+        var t = await app.NewProgramAsync();
+        await RegisterAsync(t, receiver.Url, WebhookEventTypes.PayoutCreated);
+        await QuietPayoutsAsync(app, t, 2);
+        receiver.Delay = TimeSpan.FromSeconds(1);
+
+        // Two delivery loops with their own clocks: the first claims both events and is slow with the first one.
+        var settings = app.Services.GetRequiredService<WebhookSettings>();
+        var clockA = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(app.Clock.GetUtcNow());
+        var clockB = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(app.Clock.GetUtcNow());
+        WebhookDeliverer Loop(TimeProvider clock) => new(app.Services.GetRequiredService<IServiceScopeFactory>(),
+            app.Services.GetRequiredService<IHttpClientFactory>(), app.Secrets, settings, clock, NullLoggerFactory.Instance);
+        var a = Task.Run(() => Loop(clockA).RunOnceAsync(default));
+        await receiver.WaitForAsync(1);
+        // Meanwhile the lease on the second event lapses: the first loop must not send it, as another may take it now.
+        var lapse = settings.Timeout + TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(1);
+        clockA.Advance(lapse);
+        await Task.WhenAny(a, receiver.WaitForAsync(2, seconds: 5));
+        clockB.Advance(lapse);
+        var b = await Loop(clockB).RunOnceAsync(default);
+        await a;
+        await receiver.WaitForAsync(2);
+        await Task.Delay(300);
+
+        Assert.Equal(2, receiver.Received.Count);
+        Assert.Equal(2, receiver.Received.Select(r => r.Id).Distinct().Count());
+        Assert.Equal(1, b);
     }
 
     [Theory]
