@@ -50,11 +50,13 @@ public static class CommissionStatus
     /// <summary>Commissions earned at or before this instant are out of their hold period.</summary>
     public static DateTime PayableCutoff(DateTime now, int holdDays) => now.AddDays(-holdDays);
 
+    // A negative row (a claw-back, a refund) is payable at once, whatever the hold days: holding it back would pay out
+    // money the affiliate already owes.
     public static Expression<Func<Commission, bool>> IsPayable(DateTime cutoff) =>
-        c => c.VoidedAt == null && c.PayoutId == null && c.EarnedAt <= cutoff;
+        c => c.VoidedAt == null && c.PayoutId == null && (c.EarnedAt <= cutoff || c.AmountMinor < 0);
 
     public static Expression<Func<Commission, bool>> IsOnHold(DateTime cutoff) =>
-        c => c.VoidedAt == null && c.PayoutId == null && c.EarnedAt > cutoff;
+        c => c.VoidedAt == null && c.PayoutId == null && c.EarnedAt > cutoff && c.AmountMinor >= 0;
 
     public static Expression<Func<Commission, bool>> Is(string status, DateTime cutoff) => status switch
     {
@@ -66,11 +68,11 @@ public static class CommissionStatus
         _ => throw new ArgumentOutOfRangeException(nameof(status)),
     };
 
-    public static string Of(DateTime? voidedAt, string? payoutStatus, DateTime earnedAt, DateTime cutoff) =>
+    public static string Of(DateTime? voidedAt, string? payoutStatus, DateTime earnedAt, long amountMinor, DateTime cutoff) =>
         voidedAt is not null ? Void
         : payoutStatus == PayoutStatus.Completed ? Paid
         : payoutStatus is not null ? InPayout
-        : earnedAt > cutoff ? Pending
+        : earnedAt > cutoff && amountMinor >= 0 ? Pending
         : Approved;
 }
 

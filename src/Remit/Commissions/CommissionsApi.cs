@@ -11,7 +11,8 @@ public sealed record CommissionDto(
     long Id, long AffiliateId, decimal Amount, string Currency, string? Description, string? Reference, string Kind,
     string Status, DateTime EarnedAt, DateTime CreatedAt, DateTime? VoidedAt, long? PayoutId, long? ClawbackOf, decimal ClawedBack);
 
-public sealed record CommissionBody(long? AffiliateId, decimal? Amount, string? Description, string? Reference, DateTime? EarnedAt);
+/// <summary>POST /v1/commissions. <c>kind</c> is sale (default) or adjustment; a negative adjustment is a refund (see <see cref="CommissionActions.CreateAsync"/>).</summary>
+public sealed record CommissionBody(long? AffiliateId, decimal? Amount, string? Description, string? Reference, DateTime? EarnedAt, string? Kind = null);
 
 public sealed record ClawBackBody(decimal? Amount);
 
@@ -21,7 +22,7 @@ public sealed record CommissionRow(Commission Commission, string? PayoutStatus)
     {
         var c = Commission;
         return new(c.Id, c.AffiliateId, Money.ToDecimal(c.AmountMinor, c.Currency), c.Currency, c.Description, c.Reference,
-            c.Kind, CommissionStatus.Of(c.VoidedAt, PayoutStatus, c.EarnedAt, cutoff), c.EarnedAt, c.CreatedAt, c.VoidedAt, c.PayoutId,
+            c.Kind, CommissionStatus.Of(c.VoidedAt, PayoutStatus, c.EarnedAt, c.AmountMinor, cutoff), c.EarnedAt, c.CreatedAt, c.VoidedAt, c.PayoutId,
             c.ClawbackOf, Money.ToDecimal(c.ClawedBackMinor, c.Currency));
     }
 }
@@ -41,7 +42,7 @@ public static class CommissionsApi
             .WithDescription("One commission, with the payout that paid it, if any.");
         group.MapPost("/", Create).RequireAuthorization(Scopes.CommissionsWrite).Accepts<CommissionBody>("application/json")
             .WithName("createCommission").WithSummary("Record a commission")
-            .WithDescription("What an affiliate (`affiliate_id`) earned: `amount` in the program's currency (no more decimals than it has), optional `description`, `reference` (unique per program) and `earned_at`. It becomes payable after the program's hold days.")
+            .WithDescription("What an affiliate (`affiliate_id`) earned: `amount` in the program's currency (no more decimals than it has), optional `description`, `reference` (unique per program), `earned_at` and `kind` (`sale`, the default, or `adjustment`). It becomes payable after the program's hold days. A refund is `kind: adjustment` with a negative `amount` and the `reference` of the refunded order's commission: it is that commission's claw-back, with the rules and answers of `POST /v1/commissions/{id}/claw-back` (payable at once, only a paid commission, never more than is left; `description` and `earned_at` are the claw-back's own).")
             .Produces<ErrorEnvelope>(404).Produces<ErrorEnvelope>(409);
         group.MapPost("/{id:long}/claw-back", ClawBack).RequireAuthorization(Scopes.CommissionsWrite).Accepts<ClawBackBody>("application/json")
             .WithName("clawBackCommission").WithSummary("Claw back a paid commission")
@@ -128,8 +129,15 @@ public static class CommissionActions
         var v = new Validation();
         v.Require(body.AffiliateId is not null, "affiliate_id", "affiliate_id is required.");
         if (affiliate is { Status: not AffiliateStatus.Active }) v.Add("affiliate_id", "The affiliate is disabled.");
+        var kind = body.Kind ?? CommissionKind.Sale;
+        if (kind is not (CommissionKind.Sale or CommissionKind.Adjustment)) v.Add("kind", "kind must be sale or adjustment.");
+        if (body.Amount < 0)
+        {
+            if (kind == CommissionKind.Adjustment) return await RefundAsync(db, program, affiliate, body, actor, clock, ct);
+            v.Add("amount", "amount must be greater than zero; a refund is kind adjustment with a negative amount and the refunded order's reference.");
+        }
         var max = Money.ToDecimal(Money.MaxCommissionMinor, program.Currency);
-        var amount = body.Amount > max ? null : v.Amount(body.Amount, program.Currency, "amount", required: true);
+        var amount = body.Amount > max || body.Amount < 0 ? null : v.Amount(body.Amount, program.Currency, "amount", required: true);
         if (body.Amount > max) v.Add("amount", $"amount must be at most {Money.Format(max, program.Currency)} {program.Currency}.");
         var description = v.Text(body.Description, "description", 500);
         var reference = v.Text(body.Reference, "reference", 255);
@@ -141,7 +149,7 @@ public static class CommissionActions
         var commission = new Commission
         {
             ProgramId = program.Id, AffiliateId = affiliate!.Id, AmountMinor = amount!.Value, Currency = program.Currency,
-            Description = description, Reference = reference, EarnedAt = earnedAt, CreatedAt = now,
+            Description = description, Reference = reference, Kind = kind, EarnedAt = earnedAt, CreatedAt = now,
         };
         db.Commissions.Add(commission);
         try
@@ -157,6 +165,30 @@ public static class CommissionActions
         await db.SaveChangesAsync(ct);
         CommissionLog.For(db).Created(commission.Id, program.Id, commission.AffiliateId, Money.Format(commission.AmountMinor, commission.Currency), commission.Currency, actor.Type, actor.Id);
         return Outcome<Commission>.Ok(commission);
+    }
+
+    /// <summary>
+    /// A negative adjustment through POST /v1/commissions: the refund of the order whose commission has the given
+    /// reference, recorded as that commission's claw-back so the one rule (<see cref="ClawBackAsync"/>) decides it —
+    /// only a paid commission, never more than is left, even under racing refunds.
+    /// </summary>
+    private static async Task<Outcome<Commission>> RefundAsync(RemitDb db, Programs.AffiliateProgram program, Affiliate? affiliate, CommissionBody body,
+        Audit.Actor actor, TimeProvider clock, CancellationToken ct)
+    {
+        var v = new Validation();
+        v.Require(affiliate is not null, "affiliate_id", "affiliate_id is required.");
+        if (affiliate is { Status: not AffiliateStatus.Active }) v.Add("affiliate_id", "The affiliate is disabled.");
+        var reference = v.Text(body.Reference, "reference", 255);
+        var refunded = reference is null ? null
+            : await db.Commissions.AsNoTracking().Where(c => c.Reference == reference).Select(c => new { c.Id, c.AffiliateId }).SingleOrDefaultAsync(ct);
+        if (reference is null) v.Add("reference", "reference is required for a negative adjustment: the refunded order's reference.");
+        else if (refunded is null) v.Add("reference", $"No commission has reference '{reference}': a negative adjustment names the refunded order's commission.");
+        else if (affiliate is not null && refunded.AffiliateId != affiliate.Id)
+            v.Add("reference", $"The commission with reference '{reference}' belongs to another affiliate.");
+        if (!Money.TryToMinor(-body.Amount!.Value, program.Currency, out _))
+            v.Add("amount", $"amount has more decimals than {program.Currency} allows ({Money.Exponent(program.Currency)}).");
+        if (!v.IsValid) return v.ToProblem();
+        return await ClawBackAsync(db, refunded!.Id, -body.Amount!.Value, actor, clock, ct);
     }
 
     /// <summary>
@@ -202,7 +234,7 @@ public static class CommissionActions
         if (requested > original.AmountMinor && original.AmountMinor > 0)
             v.Add("amount", $"amount must be at most the commission's {Money.Format(original.AmountMinor, original.Currency)} {original.Currency}.");
         if (!v.IsValid) return v.ToProblem();
-        var status = CommissionStatus.Of(original.VoidedAt, found.PayoutStatus, original.EarnedAt, CommissionStatus.PayableCutoff(now, program.HoldDays));
+        var status = CommissionStatus.Of(original.VoidedAt, found.PayoutStatus, original.EarnedAt, original.AmountMinor, CommissionStatus.PayableCutoff(now, program.HoldDays));
         if (original.AmountMinor <= 0)
             return Problem.InvalidStatus($"Commission {id} is a negative adjustment; only a paid sale or positive adjustment can be clawed back.");
         if (status != CommissionStatus.Paid)

@@ -65,6 +65,50 @@ public sealed class ClawbackTests
     }
 
     [Fact]
+    public async Task A_negative_adjustment_posted_as_a_commission_refunds_its_order_at_once_despite_the_hold_and_nets_the_balance()
+    {
+        await using var app = await TestApp.StartAsync();
+        var t = await app.NewProgramAsync();
+        await Api.ExpectAsync(await t.Http.PutAsJsonAsync("/v1/settings/payouts", new { hold_days = 30 }), 200);
+        var longAgo = app.Clock.GetUtcNow().UtcDateTime.AddDays(-40);
+        var affiliate = await t.AffiliateAsync();
+        var sale = await t.CommissionAsync(affiliate, 100m, "ORD-REFUND-1", longAgo);
+        var paid = await t.PayoutAsync(affiliate);
+        await t.PostAsync($"/v1/payouts/{paid}/complete", new { reference = "TXN-1" });
+
+        // Refused and changing nothing: negative without kind adjustment, without or with an unknown reference, more than was paid.
+        var sameOrder = new JsonObject { ["affiliate_id"] = affiliate, ["amount"] = -30m, ["reference"] = "ORD-REFUND-1" };
+        var asSale = await Api.ErrorAsync(await t.Http.PostAsJsonAsync("/v1/commissions", sameOrder), 422, "VALIDATION_ERROR");
+        Assert.Equal("amount", asSale["details"]![0]!["field"]!.GetValue<string>());
+        await Api.ErrorAsync(await t.Http.PostAsJsonAsync("/v1/commissions", new { affiliate_id = affiliate, amount = -30m, kind = "adjustment" }), 422, "VALIDATION_ERROR");
+        await Api.ErrorAsync(await t.Http.PostAsJsonAsync("/v1/commissions",
+            new { affiliate_id = affiliate, amount = -30m, kind = "adjustment", reference = "ORD-NOPE" }), 422, "VALIDATION_ERROR");
+        await Api.ErrorAsync(await t.Http.PostAsJsonAsync("/v1/commissions",
+            new { affiliate_id = affiliate, amount = -100.01m, kind = "adjustment", reference = "ORD-REFUND-1" }), 422, "VALIDATION_ERROR");
+        Assert.Equal("0.00", await BalanceAsync(t, affiliate));
+
+        sameOrder["kind"] = "adjustment";
+        var refund = (await t.PostAsync("/v1/commissions", sameOrder, 201))["data"]!;
+        Assert.Equal("-30.00", Api.Raw(refund["amount"]));
+        Assert.Equal("adjustment", refund["kind"]!.GetValue<string>());
+        Assert.Equal(sale, refund["clawback_of"]!.GetValue<long>());
+        // Payable at once, though a sale made now would wait 30 days.
+        Assert.Equal("approved", refund["status"]!.GetValue<string>());
+        Assert.Equal("30.00", Api.Raw((await t.GetAsync($"/v1/commissions/{sale}"))["data"]!["clawed_back"]));
+        Assert.Equal("-30.00", await BalanceAsync(t, affiliate));
+
+        await t.CommissionAsync(affiliate, 50m, "ORD-REFUND-2", longAgo);
+        await t.CommissionAsync(affiliate, 25m, "ORD-REFUND-3");
+        Assert.Equal("20.00", await BalanceAsync(t, affiliate));
+        Assert.Equal("25.00", Api.Raw((await t.GetAsync($"/v1/affiliates/{affiliate}"))["data"]!["pending_balance"]));
+        var next = await t.PayoutAsync(affiliate);
+        Assert.Equal("20.00", Api.Raw((await t.GetAsync($"/v1/payouts/{next}"))["data"]!["amount"]));
+        // What is left of the sale (70) is all a second refund can take.
+        await Api.ErrorAsync(await t.Http.PostAsJsonAsync("/v1/commissions",
+            new { affiliate_id = affiliate, amount = -71m, kind = "adjustment", reference = "ORD-REFUND-1" }), 409, "INVALID_STATUS");
+    }
+
+    [Fact]
     public async Task A_claw_back_larger_than_what_was_earned_since_carries_a_negative_balance_and_pays_nothing_until_covered()
     {
         await using var app = await TestApp.StartAsync();
