@@ -184,11 +184,15 @@ public static class AffiliateActions
             if (affiliate is null) return Problem.NotFound("Affiliate not found.");
             var program = await db.CurrentProgramAsync(ct);
             var detailsBefore = (affiliate.PayoutMethod, affiliate.PayPalEmail);
+            var nameBefore = affiliate.Name;
             if (Apply(affiliate, body, program, creating: false) is { } invalid) return invalid;
-            db.AuditEvents.Add(actor.Record(program.Id, "affiliate.updated", "affiliate", id, clock.GetUtcNow().UtcDateTime,
+            var now = clock.GetUtcNow().UtcDateTime;
+            db.AuditEvents.Add(actor.Record(program.Id, "affiliate.updated", "affiliate", id, now,
                 notes: body.Status is { } status ? $"status: {status}" : null));
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             await db.SaveChangesAsync(ct);
+            // The signed tax form names the payee: a new legal name leaves it describing someone else (README, "Tax forms").
+            await Tax.TaxForms.InvalidateOnNameChangeAsync(db, id, nameBefore, affiliate.Name, actor, now, ct);
             // A new method or PayPal email changes where the affiliate is paid, as PUT .../payout-method does.
             if (detailsBefore != (affiliate.PayoutMethod, affiliate.PayPalEmail))
                 await Webhooks.WebhookEvents.AffiliateAsync(db, Webhooks.WebhookEventTypes.PayoutDetailsChanged, id, clock, ct);

@@ -181,6 +181,42 @@ public static class TaxForms
         _ => (null, null),
     };
 
+    /// <summary>
+    /// A legal-name change: the affiliate's <c>name</c> changed from <paramref name="before"/>. The form in force was
+    /// signed under the name on its line 1; unless the new name is that same name (ignoring case and spacing), the form
+    /// no longer describes the payee and stops counting: it becomes <c>invalid</c> with the reason shown to the merchant
+    /// and the affiliate, until a new form is signed. One conditional update in the caller's transaction; a form
+    /// already invalid, superseded or absent is left alone. Returns whether a form was invalidated.
+    /// </summary>
+    public static async Task<bool> InvalidateOnNameChangeAsync(RemitDb db, long affiliateId, string before, string after, Actor actor, DateTime now,
+        CancellationToken ct)
+    {
+        if (SameName(before, after)) return false;
+        var form = await Current(db).AsNoTracking().Where(f => f.AffiliateId == affiliateId && f.Status == TaxFormStatus.Valid).SingleOrDefaultAsync(ct);
+        if (form is null) return false;
+        var signedUnder = form.PublicFields()["name"] ?? form.SignerName;
+        if (SameName(signedUnder, after)) return false;
+        var reason = Clip($"The affiliate's name changed to \"{after}\"; this form was signed under the name \"{signedUnder}\". A new form is needed.", 500);
+        var invalidated = await db.TaxForms.Where(f => f.Id == form.Id && f.Status == TaxFormStatus.Valid && f.SupersededAt == null)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(f => f.Status, TaxFormStatus.Invalid)
+                .SetProperty(f => f.InvalidatedAt, now)
+                .SetProperty(f => f.InvalidReason, reason), ct);
+        if (invalidated == 0) return false;
+        db.AuditEvents.Add(actor.Record(db.ProgramId, "tax_form.invalidated", "tax_form", form.Id, now, TaxFormStatus.Valid, TaxFormStatus.Invalid,
+            notes: "the affiliate's name changed"));
+        await db.SaveChangesAsync(ct);
+        TaxLog.For(db).FormInvalidatedByName(form.Id, affiliateId, db.ProgramId, actor.Type, actor.Id);
+        return true;
+    }
+
+    /// <summary>Two spellings of one name: case and runs of spaces do not make a new name.</summary>
+    public static bool SameName(string? a, string? b) =>
+        string.Equals(NormaliseName(a), NormaliseName(b), StringComparison.Ordinal);
+
+    private static string NormaliseName(string? name) =>
+        string.Join(' ', (name ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).ToUpperInvariant();
+
     private static string? Clip(string? text, int max) => text is null ? null : text.Length <= max ? text : text[..max];
 
     /// <summary>

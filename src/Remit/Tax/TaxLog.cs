@@ -44,4 +44,7 @@ public static partial class TaxLog
 
     [LoggerMessage(9023, LogLevel.Error, "W-8 reminder for tax form {FormId} of affiliate {AffiliateId} in program {ProgramId} could not be e-mailed: {Reason}")]
     public static partial void ReminderMailFailed(this ILogger log, long formId, long affiliateId, long programId, string reason);
+
+    [LoggerMessage(9024, LogLevel.Warning, "Tax form {FormId} of affiliate {AffiliateId} in program {ProgramId} is invalid: the affiliate's name changed, by {ActorType} {ActorId}")]
+    public static partial void FormInvalidatedByName(this ILogger log, long formId, long affiliateId, long programId, string actorType, string? actorId);
 }

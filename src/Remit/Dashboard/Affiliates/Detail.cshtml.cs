@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
 using Remit.Affiliates;
 using Remit.Api;
 using Remit.Data;
@@ -26,6 +27,9 @@ public sealed class DetailModel(RemitDb db, SecretBox secrets, TimeProvider cloc
     public sealed record Profile(string? Name, string? Email, string? Country);
 
     public AffiliateDto Affiliate { get; private set; } = null!;
+
+    /// <summary>Why the form in force no longer counts (a TIN mismatch, a name change), when it does not.</summary>
+    public string? TaxFormInvalidReason { get; private set; }
 
     /// <summary>A sign-in link just made, shown this once (never stored whole, never put in a cookie).</summary>
     public PortalLinkDto? NewLink { get; private set; }
@@ -145,6 +149,7 @@ public sealed class DetailModel(RemitDb db, SecretBox secrets, TimeProvider cloc
     {
         if (await AffiliatesApi.FindAsync(db, id, clock, ct) is not { } affiliate) return false;
         Affiliate = affiliate;
+        TaxFormInvalidReason = await Remit.Tax.TaxForms.Current(db).Where(f => f.AffiliateId == id).Select(f => f.InvalidReason).SingleOrDefaultAsync(ct);
         Form = new MethodForm(affiliate.PayoutMethod, affiliate.PaypalEmail, affiliate.Bank?.HolderName, affiliate.Bank?.HolderType,
             affiliate.Bank?.RoutingNumber, affiliate.Bank?.AccountType, affiliate.Crypto?.Network);
         ProfileValues = new Profile(affiliate.Name, affiliate.Email, affiliate.Country);
