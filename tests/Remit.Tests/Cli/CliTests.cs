@@ -41,7 +41,8 @@ public sealed class CliTests
         var stderr = process.StandardError.ReadToEndAsync();
         if (stdin is not null) await process.StandardInput.WriteAsync(stdin);
         process.StandardInput.Close();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        // A hang guard, not a speed check: a command takes seconds, but a loaded 2-core machine once took over a minute.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         await process.WaitForExitAsync(timeout.Token);
         return new Run(process.ExitCode, await stdout, await stderr);
     }
