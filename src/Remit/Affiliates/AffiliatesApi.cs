@@ -86,19 +86,10 @@ public static class AffiliatesApi
         var cutoff = CommissionStatus.PayableCutoff(now, program.HoldDays);
         var payable = db.Commissions.Where(CommissionStatus.IsPayable(cutoff));
         var onHold = db.Commissions.Where(CommissionStatus.IsOnHold(cutoff));
-        var hasForms = Tax.TaxPlans.HasForms(program.Plan);
-        var today = DateOnly.FromDateTime(now);
-        var horizon = today.AddDays(Tax.TaxFormStatus.ExpiringDays);
-        var current = Tax.TaxForms.Current(db);
-        return affiliates.Select(a => new AffiliateRow(a,
-            payable.Where(c => c.AffiliateId == a.Id).Sum(c => (decimal)c.AmountMinor),
-            onHold.Where(c => c.AffiliateId == a.Id).Sum(c => (decimal)c.AmountMinor),
-            !hasForms ? Tax.TaxFormStatus.NotRequired
-            : current.Where(f => f.AffiliateId == a.Id).Select(f =>
-                f.Status != Tax.TaxFormStatus.Valid ? f.Status
-                : f.ExpiresAt != null && f.ExpiresAt < today ? Tax.TaxFormStatus.Expired
-                : f.ExpiresAt != null && f.ExpiresAt < horizon ? Tax.TaxFormStatus.Expiring
-                : Tax.TaxFormStatus.Valid).FirstOrDefault() ?? Tax.TaxFormStatus.Missing));
+        return Tax.TaxForms.WithStatus(db, affiliates, program.Plan, DateOnly.FromDateTime(now)).Select(s => new AffiliateRow(s.Affiliate,
+            payable.Where(c => c.AffiliateId == s.Affiliate.Id).Sum(c => (decimal)c.AmountMinor),
+            onHold.Where(c => c.AffiliateId == s.Affiliate.Id).Sum(c => (decimal)c.AmountMinor),
+            s.Status));
     }
 
     public static async Task<Results<Ok<ListEnvelope<AffiliateDto>>, ApiError>> List(HttpContext http, RemitDb db, TimeProvider clock, CancellationToken ct)

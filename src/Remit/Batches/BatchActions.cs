@@ -116,6 +116,8 @@ public static class BatchActions
         await db.SaveChangesAsync(ct);
         await WebhookEvents.BatchAsync(db, WebhookEventTypes.BatchCreated, batch.Id, now, ct);
         await tx.CommitAsync(ct);
+        // Logged once committed: a batch rolled back moved nothing.
+        PayoutLog.For(db).MovedIntoBatch(totals.Count, program.Id, batch.Id, actor.Type, actor.Id);
         BatchLog.For(db).Created(batch.Id, program.Id, method, totals.Count, Money.Format(totals.Sum, program.Currency), program.Currency, actor.Type, actor.Id);
         return Outcome<PayoutBatch>.Ok(batch);
     }
@@ -258,6 +260,7 @@ public static class BatchActions
         db.AuditEvents.Add(actor.Record(batch.ProgramId, "batch.completed", "batch", batchId, now, notes: reference));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        PayoutLog.For(db).CompletedWithBatch(completed.Count, batch.ProgramId, batchId, actor.Type, actor.Id, string.Join(',', completed));
         var done = await db.PayoutBatches.AsNoTracking().SingleAsync(b => b.Id == batchId, ct);
         BatchLog.For(db).Completed(batchId, batch.ProgramId, completed.Count, done.Status, actor.Type, actor.Id);
         return Outcome<PayoutBatch>.Ok(done);

@@ -88,6 +88,10 @@ public static class PayoutLifecycle
 
     public static bool CanMove(string from, string to) => From(to).Contains(from);
 
+    /// <summary>Whether moving to <paramref name="to"/> is paying (into processing, or completed): what the payout-details
+    /// hold and the tax-form gate stop. Failing a held payout stays possible.</summary>
+    public static bool Pays(string to) => to is PayoutStatus.Processing or PayoutStatus.Completed;
+
     public static IEnumerable<string> Next(string from) => AllowedFrom.Where(kv => kv.Value.Contains(from)).Select(kv => kv.Key);
 }
 

@@ -131,11 +131,11 @@ public static class PayoutActions
         var (reference, notes, reason) = clean;
         // Held until a valid tax form is on file: checked inside the conditional update itself, so a form superseded
         // or invalidated meanwhile cannot slip a payout through.
-        var gated = Tax.TaxForms.Gated(to) && Tax.TaxPlans.Gates(await db.CurrentProgramAsync(ct));
+        var gated = PayoutLifecycle.Pays(to) && Tax.TaxPlans.Gates(await db.CurrentProgramAsync(ct));
         var covered = Tax.TaxForms.CoveredAffiliates(db, Tax.TaxForms.Today(clock));
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         string? from = null;
-        var holdApplies = PayoutHold.Blocks(to);
+        var holdApplies = PayoutLifecycle.Pays(to);
         foreach (var candidate in PayoutLifecycle.From(to))
         {
             // Both holds are part of the condition: a payout cannot be paid between reading it and moving it.
@@ -216,7 +216,6 @@ public static class PayoutActions
             FROM payouts WHERE program_id = {db.ProgramId} AND batch_id = {batchId}
             """, ct);
         await WebhookEvents.PayoutsAsync(db, WebhookEventTypes.PayoutProcessing, ids, now, ct);
-        PayoutLog.For(db).MovedIntoBatch(moved, db.ProgramId, batchId, actor.Type, actor.Id);
         return moved;
     }
 
@@ -264,7 +263,6 @@ public static class PayoutActions
             [refsJson, reference ?? "", PayoutStatus.Completed, now, notes, programId, batchId, PayoutStatus.Processing,
              movedJson, actor.Type, actor.Id ?? "", actor.Name ?? "", $"payout.{PayoutStatus.Completed}"], ct);
         await WebhookEvents.PayoutsAsync(db, WebhookEventTypes.PayoutCompleted, moved, now, ct);
-        PayoutLog.For(db).CompletedWithBatch(moved.Count, programId, batchId, actor.Type, actor.Id, string.Join(',', moved));
         return moved;
     }
 

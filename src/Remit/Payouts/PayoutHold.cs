@@ -21,9 +21,6 @@ public static class PayoutHold
     /// <summary>The payouts free to move towards payment (for conditional UPDATEs: a hold added meanwhile is seen).</summary>
     public static Expression<Func<Payout, bool>> IsFree => p => p.HeldForDetailsAt == null;
 
-    /// <summary>Whether moving to <paramref name="to"/> is paying: what a hold stops.</summary>
-    public static bool Blocks(string to) => to is PayoutStatus.Processing or PayoutStatus.Completed;
-
     public static IReadOnlyList<string> Of(Payout payout) => IsHeld(payout) ? [Name] : [];
 
     public static Problem Refusal(IEnumerable<long> payoutIds) => Problem.Conflict(Code,

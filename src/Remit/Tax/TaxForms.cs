@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Remit.Affiliates;
 using Remit.Audit;
 using Remit.Data;
 using Remit.Programs;
@@ -41,8 +42,28 @@ public static class TaxForms
     public static IQueryable<long> CoveredAffiliates(RemitDb db, DateOnly today) =>
         Current(db).Where(f => f.Status == TaxFormStatus.Valid && (f.ExpiresAt == null || f.ExpiresAt >= today)).Select(f => f.AffiliateId);
 
-    /// <summary>The moves a payout without a valid form may not make: into processing or to completed (failing it stays possible).</summary>
-    public static bool Gated(string to) => to is Payouts.PayoutStatus.Processing or Payouts.PayoutStatus.Completed;
+    /// <summary>
+    /// Each affiliate with its <c>tax_form_status</c>, computed by the database (so a page or a count by status costs
+    /// one query): not_required on a plan without forms, missing with no form in force, else that form's status as
+    /// <see cref="TaxFormStatus.Of"/> reads it on <paramref name="today"/>. The one SQL definition: the affiliate
+    /// list, the API and the dashboard's tax page read it.
+    /// </summary>
+    public static IQueryable<AffiliateFormStatus> WithStatus(RemitDb db, IQueryable<Affiliate> affiliates, string plan, DateOnly today)
+    {
+        if (!TaxPlans.HasForms(plan))
+            return affiliates.Select(a => new AffiliateFormStatus { Affiliate = a, Status = TaxFormStatus.NotRequired });
+        var horizon = today.AddDays(TaxFormStatus.ExpiringDays);
+        var current = Current(db);
+        return affiliates.Select(a => new AffiliateFormStatus
+        {
+            Affiliate = a,
+            Status = current.Where(f => f.AffiliateId == a.Id).Select(f =>
+                f.Status != TaxFormStatus.Valid ? f.Status
+                : f.ExpiresAt != null && f.ExpiresAt < today ? TaxFormStatus.Expired
+                : f.ExpiresAt != null && f.ExpiresAt < horizon ? TaxFormStatus.Expiring
+                : TaxFormStatus.Valid).FirstOrDefault() ?? TaxFormStatus.Missing,
+        });
+    }
 
     /// <summary>
     /// Of these payouts, the ones held by the gate (the program gates and their affiliate has no valid form on
@@ -63,19 +84,6 @@ public static class TaxForms
     {
         public const string TaxFormRequired = "TAX_FORM_REQUIRED";
     }
-
-    /// <summary>Each affiliate's <c>tax_form_status</c>: not_required on a plan without forms, missing with no form in force, else that form's status.</summary>
-    public static async Task<Dictionary<long, string>> StatusesAsync(RemitDb db, AffiliateProgram program, IReadOnlyCollection<long> affiliateIds, DateOnly today, CancellationToken ct)
-    {
-        if (!TaxPlans.HasForms(program.Plan)) return affiliateIds.Distinct().ToDictionary(id => id, _ => TaxFormStatus.NotRequired);
-        var forms = await Current(db).AsNoTracking().Where(f => affiliateIds.Contains(f.AffiliateId))
-            .Select(f => new { f.AffiliateId, f.Status, f.ExpiresAt }).ToListAsync(ct);
-        var byAffiliate = forms.ToDictionary(f => f.AffiliateId, f => TaxFormStatus.Of(f.Status, f.ExpiresAt, today));
-        return affiliateIds.Distinct().ToDictionary(id => id, id => byAffiliate.GetValueOrDefault(id, TaxFormStatus.Missing));
-    }
-
-    public static async Task<string> StatusAsync(RemitDb db, AffiliateProgram program, long affiliateId, DateOnly today, CancellationToken ct) =>
-        (await StatusesAsync(db, program, [affiliateId], today, ct))[affiliateId];
 
     /// <summary>The affiliate's forms, newest first (superseded ones too: the history is kept).</summary>
     public static Task<List<TaxForm>> ListAsync(RemitDb db, long affiliateId, CancellationToken ct) =>
@@ -224,4 +232,11 @@ public static class TaxForms
         }
         return sent;
     }
+}
+
+/// <summary>An affiliate and its tax_form_status (<see cref="TaxForms.WithStatus"/>); a class with setters so the database can filter and group by it.</summary>
+public sealed class AffiliateFormStatus
+{
+    public required Affiliate Affiliate { get; init; }
+    public required string Status { get; init; }
 }

@@ -11,6 +11,7 @@ using Api = Remit.Tests.Infrastructure.Api;
 /// Two-person approval in the dashboard: the threshold set in Settings, a batch over it refused to the admin who
 /// made it, approved by a second admin, then paid; the batch's audit trail names both.
 /// </summary>
+[Collection(BrowserFixture.Collection)]
 public sealed class ApprovalPagesTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     [Fact]

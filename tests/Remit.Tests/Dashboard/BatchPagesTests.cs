@@ -14,6 +14,7 @@ using Api = Remit.Tests.Infrastructure.Api;
 /// Paying affiliates from the dashboard on the demo (basic plan, sample ACH settings): payout details, a bank batch
 /// and its NACHA file, PayPal settings and a PayPal batch sent to the fake PayPal and synced, and a viewer refused.
 /// </summary>
+[Collection(BrowserFixture.Collection)]
 public sealed partial class BatchPagesTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     private static ILocator Card(IPage page, string metric) => page.Locator($"[data-metric='{metric}'] .value");

@@ -16,6 +16,10 @@ namespace Remit.Tests.Dashboard;
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
+    /// <summary>The browser test classes' xunit collection: one runs at a time, so a loaded machine never has two
+    /// Chromium sessions and their sites starting at once (a sign-in once timed out that way).</summary>
+    public const string Collection = "Browser";
+
     public IPlaywright Playwright { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;
 
@@ -123,3 +127,6 @@ public sealed class Site : IAsyncDisposable
         await App.DisposeAsync();
     }
 }
+
+[CollectionDefinition(BrowserFixture.Collection)]
+public sealed class BrowserCollection;

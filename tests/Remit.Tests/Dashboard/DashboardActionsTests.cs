@@ -13,6 +13,7 @@ using Api = Remit.Tests.Infrastructure.Api;
 /// page and through the API, and refused to a viewer. Demo affiliates: 1 Maria (request 10 pending), 4 Dmitry
 /// (64.00 payable, no request), 5 Taro (25.00 payable, under the 50.00 minimum).
 /// </summary>
+[Collection(BrowserFixture.Collection)]
 public sealed class DashboardActionsTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     [Fact]

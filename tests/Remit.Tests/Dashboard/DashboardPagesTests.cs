@@ -7,6 +7,7 @@ namespace Remit.Tests.Dashboard;
 
 using Api = Remit.Tests.Infrastructure.Api;
 
+[Collection(BrowserFixture.Collection)]
 public sealed class DashboardPagesTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     [Fact]

@@ -7,6 +7,7 @@ namespace Remit.Tests.Dashboard;
 
 using Api = Remit.Tests.Infrastructure.Api;
 
+[Collection(BrowserFixture.Collection)]
 public sealed class PayoutsPageTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     private static ILocator Card(IPage page, string metric) => page.Locator($"[data-metric='{metric}'] .value");

@@ -8,6 +8,7 @@ namespace Remit.Tests.Dashboard;
 /// Every screen (payouts, a payout, settings, batches, affiliates, an affiliate, commissions, requests) at a laptop's and a phone's width, written to
 /// test-output/screenshots/ for a person to look at; and at both widths nothing is wider than the screen.
 /// </summary>
+[Collection(BrowserFixture.Collection)]
 public sealed class ScreenshotTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     public static TheoryData<string, int, int> Widths => new() { { "laptop", 1366, 768 }, { "phone", 390, 844 } };

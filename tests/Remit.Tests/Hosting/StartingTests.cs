@@ -130,6 +130,7 @@ public sealed class StartingTests
 }
 
 /// <summary>The issue's done-when: the published build, started from an unrelated folder, as production runs it.</summary>
+[Collection(BrowserFixture.Collection)]
 public sealed partial class PublishedBuildTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     [GeneratedRegex(@"Demo program (\d+) created")]

@@ -26,6 +26,8 @@ public sealed class SecretsCliTests
             ArgumentList = { Path.Combine(AppContext.BaseDirectory, "remit.dll"), "secrets", "rotate", "--json" },
         };
         start.Environment["ConnectionStrings__Remit"] = app.Database.ConnectionString;
+        // A command is a short process: the JIT's profile-guided tier only costs it start-up time (test speed only).
+        start.Environment["DOTNET_TieredPGO"] = "0";
         start.Environment["Remit__Database__Provider"] = TestDatabase.Provider;
         start.Environment[$"Remit__Encryption__Keys__{TestApp.KeyId}"] = TestApp.Key;
         start.Environment["Remit__Encryption__Keys__k2"] = newKey;

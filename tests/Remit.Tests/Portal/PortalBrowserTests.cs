@@ -14,6 +14,7 @@ using Api = Remit.Tests.Infrastructure.Api;
 /// signs in, sets bank details, signs a W-9 after a field error and downloads it; the merchant sees the payout no
 /// longer held for the tax form, confirms the new details and pays it. Every portal page is photographed at both sizes.
 /// </summary>
+[Collection(BrowserFixture.Collection)]
 public sealed class PortalBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     [Fact]

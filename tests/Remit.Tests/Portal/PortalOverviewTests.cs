@@ -26,9 +26,9 @@ public sealed class PortalOverviewTests
         Assert.Contains("Hello, Grace Hopper", page);
         Assert.Contains("Bookshop", page);
         Assert.Contains("data-testid=\"payable\">100.00 USD<", page);
-        Assert.Contains("<td>2026-04-04</td>\n                    <td class=\"num\">25.00 USD</td>", page.Replace("\r", ""));
-        Assert.Contains("<td>2026-04-12</td>\n                    <td class=\"num\">7.50 USD</td>", page.Replace("\r", ""));
-        Assert.Contains("data-testid=\"next-payout\">2026-04-01<", page);
+        Assert.Contains("<td><time>2026-04-04</time></td>\n                    <td class=\"num\">25.00 USD</td>", page.Replace("\r", ""));
+        Assert.Contains("<td><time>2026-04-12</time></td>\n                    <td class=\"num\">7.50 USD</td>", page.Replace("\r", ""));
+        Assert.Contains("data-testid=\"next-payout\"><time>2026-04-01</time><", page);
         Assert.DoesNotContain("999", page);
 
         // Paid out: payable moves to "on its way".

@@ -15,6 +15,7 @@ using Api = Remit.Tests.Infrastructure.Api;
 /// In Chromium: the merchant of a custom program opens last year's 1099-NEC page, sees what is missing and downloads
 /// the IRIS files and the Copy B package; the affiliate signs in to the portal and downloads their Copy B.
 /// </summary>
+[Collection(BrowserFixture.Collection)]
 public sealed class Tax1099BrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     [Fact]
