@@ -74,6 +74,8 @@ public static partial class Compare
         Environment.SetEnvironmentVariable("Remit__RateLimit__PermitsPerMinute", "100000000");
         Environment.SetEnvironmentVariable("Logging__LogLevel__Default", "Warning");
         Environment.SetEnvironmentVariable("Logging__LogLevel__Microsoft.Hosting.Lifetime", "Warning");
+        // The schedule is run by the measurement itself: the in-process job would race it for the same day.
+        Environment.SetEnvironmentVariable("Remit__Schedule__Enabled", "false");
 
         // The data first, on a migrated database, then a fresh start: Remit's start-up gives SQLite its statistics.
         var builder = RemitApp.Build(["--urls", "http://127.0.0.1:0"]);
