@@ -179,6 +179,13 @@ public sealed class CliTests
         Assert.Equal(5000, json["commissions"]!.GetValue<int>());
         await using var check = db.Open(programId);
         Assert.Equal(10, await check.Affiliates.CountAsync());
+        // Written by the driver's bulk path, not by EF: each reads back as an active affiliate the search finds.
+        Assert.All(await check.Affiliates.AsNoTracking().ToListAsync(), a =>
+        {
+            Assert.Equal(Remit.Affiliates.AffiliateStatus.Active, a.Status);
+            Assert.Equal(Remit.Affiliates.Affiliate.Normalise($"{a.Name} {a.Email}"), a.SearchText);
+            Assert.Equal(a.Email, a.PayPalEmail);
+        });
         Assert.Equal(5000, await check.Commissions.CountAsync());
         Assert.Equal(5000, await check.Commissions.IgnoreQueryFilters().CountAsync());
         // Every commission belongs to one of the program's affiliates, in its currency, with a positive amount.
