@@ -36,10 +36,11 @@ public static partial class Compare
         var sizes = args.Length > 0 ? args.Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray() : [1_000, 10_000];
         var rows = new List<Row>();
         var throughput = new List<string>();
+        var builds = new List<string>();
         var providers = Environment.GetEnvironmentVariable("REMIT_TEST_PG") is { Length: > 0 } ? new[] { "Sqlite", "Postgres" } : ["Sqlite"];
         foreach (var provider in providers)
             foreach (var size in sizes)
-                await RunOneAsync(provider, size, rows, throughput, wrk: size == sizes[^1]);
+                await RunOneAsync(provider, size, rows, throughput, builds, wrk: size == sizes[^1]);
 
         Console.WriteLine($"Measured {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, median (min–max) of {Runs}, interleaved with the raw query:");
         Console.WriteLine();
@@ -55,9 +56,13 @@ public static partial class Compare
         Console.WriteLine("| provider | payouts | wrk -t2 -c32 -d5s | requests/s | of the bare endpoint |");
         Console.WriteLine("|---|---|---|---|---|");
         foreach (var line in throughput) Console.WriteLine(line);
+        Console.WriteLine();
+        Console.WriteLine("| provider | data built | time | peak working set of the process so far |");
+        Console.WriteLine("|---|---|---|---|");
+        foreach (var line in builds) Console.WriteLine(line);
     }
 
-    private static async Task RunOneAsync(string provider, int size, List<Row> rows, List<string> throughput, bool wrk)
+    private static async Task RunOneAsync(string provider, int size, List<Row> rows, List<string> throughput, List<string> builds, bool wrk)
     {
         var dir = Directory.CreateTempSubdirectory("remit-compare-");
         var sqliteFile = Path.Combine(dir.FullName, "bench.db");
@@ -69,6 +74,8 @@ public static partial class Compare
         Environment.SetEnvironmentVariable("Remit__RateLimit__PermitsPerMinute", "100000000");
         Environment.SetEnvironmentVariable("Logging__LogLevel__Default", "Warning");
         Environment.SetEnvironmentVariable("Logging__LogLevel__Microsoft.Hosting.Lifetime", "Warning");
+        // The schedule is run by the measurement itself: the in-process job would race it for the same day.
+        Environment.SetEnvironmentVariable("Remit__Schedule__Enabled", "false");
 
         // The data first, on a migrated database, then a fresh start: Remit's start-up gives SQLite its statistics.
         var builder = RemitApp.Build(["--urls", "http://127.0.0.1:0"]);
@@ -83,8 +90,12 @@ public static partial class Compare
             var program = await ProgramAdmin.CreateProgramAsync(db, "Bench", Plans.Basic, "USD", "UTC", now);
             programId = program.Id;
             token = (await ProgramAdmin.CreateTokenAsync(db, program.Id, "bench", Scopes.All, null, now)).Secret;
+            var watch = Stopwatch.StartNew();
             await BulkDemo.GenerateAsync(db, program.Id, size, size * 10, now);
             await BuildPayoutsAsync(db, programId, now);
+            using var self = Process.GetCurrentProcess();
+            builds.Add($"| {provider} | {size:N0} affiliates, {size * 10:N0} commissions, {size:N0} payouts | {watch.Elapsed.TotalSeconds:F0} s | {self.PeakWorkingSet64 / 1024 / 1024:N0} MB |");
+            await Console.Error.WriteLineAsync(builds[^1]);
         }
         await builder.DisposeAsync();
 
@@ -191,6 +202,8 @@ public static partial class Compare
             exportRaw.Add(await DumpAsync(provider, sqliteFile, connectionString, dump) * 1000);
         }
         rows.Add(new Row(provider, size, $"CSV export of {size:N0} payouts (peak heap {peak / 1024 / 1024} MB)", Median(exportRemit), Spread(exportRemit), Median(exportRaw), Spread(exportRaw)));
+
+        await WritesAsync(provider, size, app, new Uri(address), raw, rows);
 
         if (wrk)
         {

@@ -15,8 +15,6 @@ namespace Remit.Demo;
 /// </summary>
 public static class BulkDemo
 {
-    private const int AffiliateChunk = 5_000;
-
     public static async Task<(int Affiliates, int Commissions)> GenerateAsync(RemitDb db, long programId, int affiliates, int commissions,
         DateTime now, CancellationToken ct = default)
     {
@@ -26,27 +24,12 @@ public static class BulkDemo
         if (commissions < 0) throw new ProgramAdmin.AdminException("--commissions must not be negative.");
         db.ProgramId = programId;
 
-        // Saved a chunk at a time with the tracker cleared after each, so memory holds the ids, not every affiliate
-        // (a million affiliates in one SaveChanges took gigabytes).
-        var ids = new long[affiliates];
-        for (var first = 0; first < affiliates; first += AffiliateChunk)
-        {
-            var chunk = new List<Affiliate>(Math.Min(AffiliateChunk, affiliates - first));
-            for (var i = first; i < first + chunk.Capacity; i++)
-            {
-                var a = new Affiliate
-                {
-                    ProgramId = programId, Name = $"Affiliate {i + 1:D6}", Email = $"affiliate{i + 1}@bulk.example.com", Country = "US",
-                    PayoutMethod = PayoutMethods.PayPal, PayPalEmail = $"affiliate{i + 1}@bulk.example.com", CreatedAt = now,
-                };
-                a.RefreshSearchText();
-                chunk.Add(a);
-            }
-            db.Affiliates.AddRange(chunk);
-            await db.SaveChangesAsync(ct);
-            db.ChangeTracker.Clear();
-            for (var i = 0; i < chunk.Count; i++) ids[first + i] = chunk[i].Id;
-        }
+        // Affiliates through the same fast path as commissions; memory holds only their ids (8 bytes each), read back
+        // in id order (a million affiliates as tracked entities took gigabytes).
+        var before = await db.Affiliates.Select(a => (long?)a.Id).MaxAsync(ct) ?? 0;
+        if (db.Database.IsNpgsql()) await CopyAffiliatesPostgresAsync(db, programId, affiliates, now, ct);
+        else await InsertAffiliatesSqliteAsync(db, programId, affiliates, now, ct);
+        var ids = await db.Affiliates.Where(a => a.Id > before).OrderBy(a => a.Id).Select(a => a.Id).ToArrayAsync(ct);
         var random = new Random(42);
         IEnumerable<(long Affiliate, long Amount, DateTime Earned)> Rows()
         {
@@ -89,6 +72,59 @@ public static class BulkDemo
         }
         p.Value = program.Id;
         await tx.CommitAsync(ct);
+    }
+
+    private static (string Name, string Email) Person(int i) => ($"Affiliate {i + 1:D6}", $"affiliate{i + 1}@bulk.example.com");
+
+    private static async Task InsertAffiliatesSqliteAsync(RemitDb db, long programId, int count, DateTime now, CancellationToken ct)
+    {
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = "INSERT INTO affiliates (program_id, name, email, country, payout_method, pay_pal_email, status, search_text, version, created_at) VALUES ($p, $name, $email, 'US', $method, $email, $status, $search, 0, $n)";
+        Add(command, "$p", programId);
+        var name = Add(command, "$name", "");
+        var email = Add(command, "$email", "");
+        Add(command, "$method", PayoutMethods.PayPal);
+        Add(command, "$status", AffiliateStatus.Active);
+        var search = Add(command, "$search", "");
+        Add(command, "$n", now);
+        await command.PrepareAsync(ct);
+        for (var i = 0; i < count; i++)
+        {
+            var (n, e) = Person(i);
+            name.Value = n;
+            email.Value = e;
+            search.Value = Affiliates.Affiliate.Normalise($"{n} {e}");
+            await command.ExecuteNonQueryAsync(ct);
+        }
+        await tx.CommitAsync(ct);
+    }
+
+    private static async Task CopyAffiliatesPostgresAsync(RemitDb db, long programId, int count, DateTime now, CancellationToken ct)
+    {
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(ct);
+        await using var import = await connection.BeginBinaryImportAsync(
+            "COPY affiliates (program_id, name, email, country, payout_method, pay_pal_email, status, search_text, version, created_at) FROM STDIN (FORMAT BINARY)", ct);
+        for (var i = 0; i < count; i++)
+        {
+            var (name, email) = Person(i);
+            await import.StartRowAsync(ct);
+            await import.WriteAsync(programId, NpgsqlDbType.Bigint, ct);
+            await import.WriteAsync(name, NpgsqlDbType.Varchar, ct);
+            await import.WriteAsync(email, NpgsqlDbType.Varchar, ct);
+            await import.WriteAsync("US", NpgsqlDbType.Varchar, ct);
+            await import.WriteAsync(PayoutMethods.PayPal, NpgsqlDbType.Varchar, ct);
+            await import.WriteAsync(email, NpgsqlDbType.Varchar, ct);
+            await import.WriteAsync(AffiliateStatus.Active, NpgsqlDbType.Varchar, ct);
+            await import.WriteAsync(Affiliates.Affiliate.Normalise($"{name} {email}"), NpgsqlDbType.Varchar, ct);
+            await import.WriteAsync(0, NpgsqlDbType.Integer, ct);
+            await import.WriteAsync(now, NpgsqlDbType.TimestampTz, ct);
+        }
+        await import.CompleteAsync(ct);
     }
 
     private static DbParameter Add(DbCommand command, string name, object value)

@@ -1,6 +1,9 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Remit.Data;
 using Remit.Tests.Infrastructure;
 
 namespace Remit.Tests.Api;
@@ -40,6 +43,30 @@ public sealed class TenantIsolationTests
         if (json is not null) request.Content = new StringContent(json, Encoding.UTF8, "application/json");
         var response = await t.Http.SendAsync(request);
         return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>
+    /// Units of work come from a pool: a context that acted for one program, handed out again, acts for none until
+    /// it is told (a scope that forgets to say sees nothing, not the last request's program).
+    /// </summary>
+    [Fact]
+    public async Task A_pooled_unit_of_work_handed_out_again_acts_for_no_program()
+    {
+        await using var app = await TestApp.StartAsync();
+        var a = await app.NewProgramAsync(name: "Alpha");
+        await a.PendingPayoutAsync(10m);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RemitDb>();
+            db.ProgramId = a.ProgramId;
+            Assert.Equal(1, await db.Payouts.CountAsync());
+        }
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RemitDb>();
+            Assert.Equal(0, db.ProgramId);
+            Assert.Equal(0, await db.Payouts.CountAsync());
+        }
     }
 
     [Fact]

@@ -41,7 +41,8 @@ public sealed class CliTests
         var stderr = process.StandardError.ReadToEndAsync();
         if (stdin is not null) await process.StandardInput.WriteAsync(stdin);
         process.StandardInput.Close();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        // A hang guard, not a speed check: a command takes seconds, but a loaded 2-core machine once took over a minute.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         await process.WaitForExitAsync(timeout.Token);
         return new Run(process.ExitCode, await stdout, await stderr);
     }
@@ -178,6 +179,13 @@ public sealed class CliTests
         Assert.Equal(5000, json["commissions"]!.GetValue<int>());
         await using var check = db.Open(programId);
         Assert.Equal(10, await check.Affiliates.CountAsync());
+        // Written by the driver's bulk path, not by EF: each reads back as an active affiliate the search finds.
+        Assert.All(await check.Affiliates.AsNoTracking().ToListAsync(), a =>
+        {
+            Assert.Equal(Remit.Affiliates.AffiliateStatus.Active, a.Status);
+            Assert.Equal(Remit.Affiliates.Affiliate.Normalise($"{a.Name} {a.Email}"), a.SearchText);
+            Assert.Equal(a.Email, a.PayPalEmail);
+        });
         Assert.Equal(5000, await check.Commissions.CountAsync());
         Assert.Equal(5000, await check.Commissions.IgnoreQueryFilters().CountAsync());
         // Every commission belongs to one of the program's affiliates, in its currency, with a positive amount.

@@ -17,7 +17,8 @@ using Api = Remit.Tests.Infrastructure.Api;
 /// Two published `remit` processes, as behind a load balancer, on one database (the run's provider: PostgreSQL, or
 /// one SQLite file both open) and one Redis (REMIT_TEST_REDIS, started by scripts/test.sh or scripts/redis.sh; a
 /// test fails without it, never skips): a session and a form made by one are accepted by the other, a token's rate
-/// limit counts the requests both received, and racing transitions sent to both move a payout once.
+/// limit counts the requests both received, racing transitions sent to both move a payout once, and the payout
+/// schedule, ticking every second in both, makes a payout day's payouts once.
 /// </summary>
 public sealed partial class ScaleOutTests
 {
@@ -28,7 +29,7 @@ public sealed partial class ScaleOutTests
     private static partial Regex AntiforgeryField();
 
     [Fact]
-    public async Task Two_processes_share_sessions_forms_rate_limits_and_one_outcome_per_race()
+    public async Task Two_processes_share_sessions_forms_rate_limits_and_one_outcome_per_race_and_schedule_day()
     {
         var redis = await RedisForThisRunAsync();
         var remit = Path.Combine(await PublishedBuild.FolderAsync(), "remit");
@@ -39,19 +40,24 @@ public sealed partial class ScaleOutTests
             var env = Operator.Environment(postgres);
             env["Remit__Redis"] = redis;
             env["Remit__RateLimit__PermitsPerMinute"] = PermitsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            // Both run the schedule (clustered Quartz on PostgreSQL, one in-memory scheduler each on SQLite), every second.
+            env["Remit__Schedule__Interval"] = "00:00:01";
             // The first migrates; the second starts on the migrated database, as a rolling start does.
             await using var first = RemitProcess.Start(remit, folder, env, "--urls", "http://127.0.0.1:0");
             var a = await first.StartedAsync();
             await using var second = RemitProcess.Start(remit, folder, env, "--urls", "http://127.0.0.1:0");
 
             var email = $"ops-{Guid.NewGuid():N}@example.com";
-            string limited, racer;
+            string limited, racer, scheduler;
+            long programId;
             await using (var db = Operator.Open(postgres, folder))
             {
                 var now = DateTime.UtcNow;
                 var program = await ProgramAdmin.CreateProgramAsync(db, "Two servers", Plans.Basic, "USD", "UTC", now);
                 limited = (await ProgramAdmin.CreateTokenAsync(db, program.Id, "limited", Scopes.All, null, now)).Secret;
                 racer = (await ProgramAdmin.CreateTokenAsync(db, program.Id, "racer", Scopes.All, null, now)).Secret;
+                scheduler = (await ProgramAdmin.CreateTokenAsync(db, program.Id, "scheduler", Scopes.All, null, now)).Secret;
+                programId = program.Id;
                 await ProgramAdmin.CreateUserAsync(db, program.Id, email, Password, UserRoles.Admin, now);
             }
             var b = await second.StartedAsync();
@@ -106,6 +112,47 @@ public sealed partial class ScaleOutTests
             await using (var db = Operator.Open(postgres, folder))
                 Assert.Equal(1, await db.AuditEvents.IgnoreQueryFilters().CountAsync(e => e.EntityId == raced && e.ToStatus == "completed"));
             foreach (var c in clients) c.Dispose();
+
+            // The schedule: affiliates with payable commissions, then today made a weekly payout day with automatic
+            // payouts. Both processes tick every second; each affiliate gets one payout, each commission is linked once,
+            // and the day is one run.
+            using var schedule = Client(b, scheduler);
+            var scheduled = new List<long>();
+            for (var i = 0; i < 4; i++)
+            {
+                var payee = $"{Guid.NewGuid():N}@example.com";
+                var affiliate = (await Api.ExpectAsync(await schedule.PostAsJsonAsync("/v1/affiliates", new JsonObject
+                {
+                    ["name"] = $"Scheduled {i}", ["email"] = payee, ["country"] = "US", ["payout_method"] = "paypal", ["paypal_email"] = payee,
+                }), 201))["data"]!["id"]!.GetValue<long>();
+                foreach (var amount in new[] { 12.5m, 30m })
+                    await Api.ExpectAsync(await schedule.PostAsJsonAsync("/v1/commissions",
+                        new { affiliate_id = affiliate, amount, description = "Sale", earned_at = DateTime.UtcNow.AddDays(-2).ToString("O") }), 201);
+                scheduled.Add(affiliate);
+            }
+            var today = DateTime.UtcNow.DayOfWeek; // the program's zone is UTC
+            var weekday = today == DayOfWeek.Sunday ? 7 : (int)today;
+            await Api.ExpectAsync(await schedule.PutAsJsonAsync("/v1/settings/payouts",
+                new { payout_frequency = "weekly", payout_day = weekday, min_payout = 10m, auto_create_payouts = true }), 200);
+
+            await using (var db = Operator.Open(postgres, folder))
+            {
+                db.ProgramId = programId;
+                var deadline = DateTime.UtcNow.AddSeconds(90);
+                while (!await db.ScheduleRuns.AnyAsync(r => r.FinishedAt != null) && DateTime.UtcNow < deadline) await Task.Delay(250);
+                // A few more ticks of both processes: nothing is made twice.
+                await Task.Delay(TimeSpan.FromSeconds(3));
+                var run = Assert.Single(await db.ScheduleRuns.AsNoTracking().ToListAsync());
+                Assert.NotNull(run.FinishedAt);
+                var payouts = await db.Payouts.AsNoTracking().Where(p => scheduled.Contains(p.AffiliateId)).ToListAsync();
+                Assert.Equal(scheduled.Order(), payouts.Select(p => p.AffiliateId).Order());
+                Assert.All(payouts, p => Assert.Equal(("schedule", 4250L, run.PayoutDate), (p.Source, p.AmountMinor, p.ScheduleDate!.Value)));
+                var scheduledCommissions = await db.Commissions.AsNoTracking().Where(c => scheduled.Contains(c.AffiliateId)).ToListAsync();
+                var payoutIds = payouts.Select(p => p.Id).ToList();
+                var links = await db.PayoutCommissions.AsNoTracking().Where(l => payoutIds.Contains(l.PayoutId)).ToListAsync();
+                Assert.Equal(scheduledCommissions.Select(c => c.Id).Order(), links.Select(l => l.CommissionId).Order());
+                Assert.All(scheduledCommissions, c => Assert.Equal(c.PayoutId, links.Single(l => l.CommissionId == c.Id).PayoutId));
+            }
         }
         finally
         {

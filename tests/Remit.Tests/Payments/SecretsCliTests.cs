@@ -35,7 +35,8 @@ public sealed class SecretsCliTests
         using var process = Process.Start(start)!;
         var stdout = await process.StandardOutput.ReadToEndAsync();
         var stderr = await process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        // A hang guard, not a speed check: a command takes seconds, but a loaded 2-core machine once took over a minute.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         await process.WaitForExitAsync(timeout.Token);
         Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {stdout} {stderr}");
         var result = JsonNode.Parse(stdout)!;

@@ -1,8 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Remit.Api;
 using Remit.Programs;
+using Remit.Tests.Dashboard;
 using Remit.Tests.Infrastructure;
 
 namespace Remit.Tests.Tax;
@@ -13,28 +12,8 @@ namespace Remit.Tests.Tax;
 /// </summary>
 public sealed partial class TaxPageTests
 {
-    private const string Password = "correct horse battery";
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
-
     [GeneratedRegex("<tr data-affiliate=\"(\\d+)\"")]
     private static partial Regex Row();
-
-    private static async Task<HttpClient> SignedInAsync(TestApp app, long programId)
-    {
-        var email = $"admin-{Guid.NewGuid():N}@example.com";
-        await using (var db = app.Db())
-            await ProgramAdmin.CreateUserAsync(db, programId, email, Password, UserRoles.Admin, app.Clock.GetUtcNow().UtcDateTime);
-        var http = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
-        var token = AntiforgeryField().Match(await http.GetStringAsync("/sign-in")).Groups[1].Value;
-        var signIn = await http.PostAsync("/sign-in", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["email"] = email, ["password"] = Password, ["__RequestVerificationToken"] = token,
-        }));
-        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
-        return http;
-    }
 
     private static List<long> Rows(string html) => Row().Matches(html).Select(m => long.Parse(m.Groups[1].Value)).ToList();
 
@@ -55,7 +34,7 @@ public sealed partial class TaxPageTests
             await t.W9Async(affiliate, TaxSetup.Ssn, $"Has Form {i}");
             onFile.Add(affiliate);
         }
-        var http = await SignedInAsync(app, t.ProgramId);
+        var http = await DashboardHttp.SignedInAsync(app, t.ProgramId);
 
         var first = WebUtility.HtmlDecode(await http.GetStringAsync("/tax"));
         Assert.Equal("27", Count(first, "missing"));
@@ -85,7 +64,7 @@ public sealed partial class TaxPageTests
     {
         await using var app = await TestApp.StartAsync();
         var t = await app.NewProgramAsync(Plans.Basic);
-        var http = await SignedInAsync(app, t.ProgramId);
+        var http = await DashboardHttp.SignedInAsync(app, t.ProgramId);
 
         var payouts = await http.GetStringAsync("/payouts");
         Assert.Contains("href=\"/payouts\"", payouts);
@@ -98,7 +77,7 @@ public sealed partial class TaxPageTests
     {
         await using var app = await TestApp.StartAsync();
         var t = await app.NewProgramAsync(Plans.Custom);
-        var http = await SignedInAsync(app, t.ProgramId);
+        var http = await DashboardHttp.SignedInAsync(app, t.ProgramId);
 
         var page = await http.GetStringAsync("/tax/1099-nec");
         Assert.Contains("<a href=\"/tax/1099-nec\" aria-current=\"page\">1099-NEC</a>", page);

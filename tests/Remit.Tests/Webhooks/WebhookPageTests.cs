@@ -1,9 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
-using Remit.Api;
-using Remit.Programs;
 using Remit.Tests.Infrastructure;
 
 namespace Remit.Tests.Webhooks;
@@ -11,8 +8,6 @@ namespace Remit.Tests.Webhooks;
 /// <summary>The dashboard's webhooks page: add (secret once), the delivery log with replay, disable, and the notice.</summary>
 public sealed partial class WebhookPageTests
 {
-    private const string Password = "correct horse battery";
-
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryField();
 
@@ -32,11 +27,7 @@ public sealed partial class WebhookPageTests
         await using var receiver = await WebhookReceiver.StartAsync();
         await using var app = await TestApp.StartAsync(a => a.Settings["Remit:Webhooks:AllowPrivateNetworks"] = "true");
         var t = await app.NewProgramAsync();
-        var email = $"admin-{Guid.NewGuid():N}@example.com";
-        await using (var setup = app.Db())
-            await ProgramAdmin.CreateUserAsync(setup, t.ProgramId, email, Password, UserRoles.Admin, app.Clock.GetUtcNow().UtcDateTime);
-        var http = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
-        Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(http, "/sign-in", "/sign-in", ("email", email), ("password", Password))).StatusCode);
+        var http = await Dashboard.DashboardHttp.SignedInAsync(app, t.ProgramId);
 
         var refused = await PostAsync(http, "/webhooks?handler=Create", "/webhooks", ("url", "ftp://example.com/x"), ("events", "payout.created"));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
