@@ -24,7 +24,7 @@ public sealed partial class TenancyTests
         ["Programs/ProgramAdmin.cs"] = (3, "operator commands given a program id, filtered by it explicitly"),
         ["Security/SecretRotation.cs"] = (4, "`remit secrets rotate` re-encrypts every program's secrets (affiliates, payouts, webhook endpoints)"),
         ["Api/IdempotencyKey.cs"] = (4, "the key's own program id, named explicitly: the key is claimed before the request's unit of work knows its program"),
-        ["Webhooks/WebhookDeliverer.cs"] = (2, "a claimed delivery by its id and its endpoint: the deliverer serves every program, and the delivery says which"),
+        ["Webhooks/WebhookDeliverer.cs"] = (3, "a claimed delivery by its id (its lease renewed, then read) and its endpoint: the deliverer serves every program, and the delivery says which"),
         ["Tax/TaxForms.cs"] = (2, "the daily W-8 expiry reminder runs once over every program's forms"),
         ["Portal/PortalSetup.cs"] = (1, "the affiliate of a portal session, matched to the session's program explicitly"),
     };

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Remit.Api;
 using Remit.Programs;
+using Remit.Tests.Dashboard;
 using Remit.Tests.Infrastructure;
 using Remit.Tests.Portal;
 
@@ -18,35 +19,7 @@ using Api = Remit.Tests.Infrastructure.Api;
 /// </summary>
 public sealed partial class PaperFormPageTests
 {
-    private const string Password = "correct horse battery";
     public const string BadTin = "666-12-3456";
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
-
-    [GeneratedRegex("name=\"__FormToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex FormTokenField();
-
-    private static async Task<HttpClient> DashboardAsync(TestApp app, long programId, string role = UserRoles.Admin)
-    {
-        var email = $"{role}-{Guid.NewGuid():N}@example.com";
-        await using (var db = app.Db())
-            await ProgramAdmin.CreateUserAsync(db, programId, email, Password, role, app.Clock.GetUtcNow().UtcDateTime);
-        var http = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
-        var signIn = await PostAsync(http, "/sign-in", "/sign-in", new() { ["email"] = email, ["password"] = Password });
-        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
-        return http;
-    }
-
-    /// <summary>Posts as the page's form would: its anti-forgery token and one-time form token read from <paramref name="page"/>.</summary>
-    private static async Task<HttpResponseMessage> PostAsync(HttpClient http, string path, string page, Dictionary<string, string> fields)
-    {
-        var html = await http.GetStringAsync(page);
-        var form = new Dictionary<string, string>(fields) { ["__RequestVerificationToken"] = WebUtility.HtmlDecode(AntiforgeryField().Match(html).Groups[1].Value) };
-        if (FormTokenField().Match(html) is { Success: true } token)
-            form["__FormToken"] = token.Groups[1].Value;
-        return await http.PostAsync(path, new FormUrlEncodedContent(form));
-    }
 
     private static Dictionary<string, string> W9(string tin, string name = "Ada Lovelace") => new()
     {
@@ -65,7 +38,7 @@ public sealed partial class PaperFormPageTests
         var affiliate = await t.AffiliateAsync("Ada Lovelace");
         await t.CommissionAsync(affiliate, 80m);
         var payout = await t.PayoutAsync(affiliate);
-        var admin = await DashboardAsync(app, t.ProgramId);
+        var admin = await DashboardHttp.SignedInAsync(app, t.ProgramId);
         var page = $"/affiliates/{affiliate}/tax-form";
 
         var detail = await admin.GetStringAsync($"/affiliates/{affiliate}");
@@ -73,7 +46,7 @@ public sealed partial class PaperFormPageTests
         Assert.Contains("payouts held until a valid form is on file", detail);
 
         // The domain's TIN rule, next to the TIN line; nothing recorded, and the TIN typed is not sent back.
-        var refused = await PostAsync(admin, $"{page}/record", $"{page}?form=w9", W9(BadTin));
+        var refused = await DashboardHttp.PostFormAsync(admin, $"{page}/record", $"{page}?form=w9", W9(BadTin));
         var html = await refused.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
         Assert.Matches("data-error-for=\"tin\">[^<]*SSN", html);
@@ -83,7 +56,7 @@ public sealed partial class PaperFormPageTests
         Assert.Empty((await t.GetAsync($"/v1/affiliates/{affiliate}/tax-forms"))["data"]!.AsArray());
         Assert.Equal("missing", await StatusAsync(t, affiliate));
 
-        var recorded = await PostAsync(admin, $"{page}/record", $"{page}?form=w9", W9(TaxSetup.Ssn));
+        var recorded = await DashboardHttp.PostFormAsync(admin, $"{page}/record", $"{page}?form=w9", W9(TaxSetup.Ssn));
         Assert.Equal(HttpStatusCode.Redirect, recorded.StatusCode);
         Assert.Equal(page, recorded.Headers.Location!.OriginalString);
         var form = Assert.Single((await t.GetAsync($"/v1/affiliates/{affiliate}/tax-forms"))["data"]!.AsArray())!;
@@ -97,11 +70,11 @@ public sealed partial class PaperFormPageTests
         Assert.Equal("processing", (await t.PostAsync($"/v1/payouts/{payout}/processing", new { }))["data"]!["status"]!.GetValue<string>());
 
         // A viewer reads the forms but sees no way to record one, and a forged post is refused.
-        var viewer = await DashboardAsync(app, t.ProgramId, UserRoles.Viewer);
+        var viewer = await DashboardHttp.SignedInAsync(app, t.ProgramId, UserRoles.Viewer);
         var viewed = await viewer.GetStringAsync($"{page}?form=w9");
         Assert.Contains("an admin records a paper form", viewed);
         Assert.DoesNotContain("data-paper-form", viewed);
-        var forged = await PostAsync(viewer, $"{page}/record", page, W9("987-65-4321", "Forged Name"));
+        var forged = await DashboardHttp.PostFormAsync(viewer, $"{page}/record", page, W9("987-65-4321", "Forged Name"));
         Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
         Assert.Single((await t.GetAsync($"/v1/affiliates/{affiliate}/tax-forms"))["data"]!.AsArray());
 
@@ -131,7 +104,7 @@ public sealed partial class PaperFormPageTests
         await Api.ErrorAsync(await t.Http.PostAsJsonAsync($"/v1/payouts/{payout}/processing", new { }), 409, "TAX_FORM_REQUIRED");
 
         // The merchant sees why on the affiliate's page, the affiliate in the portal.
-        var admin = await DashboardAsync(app, t.ProgramId);
+        var admin = await DashboardHttp.SignedInAsync(app, t.ProgramId);
         Assert.Matches("data-invalid-reason>Not valid: The affiliate&#x27;s name changed to &quot;Ada King&quot;", await admin.GetStringAsync($"/affiliates/{ada}"));
         var portal = await PortalHttp.SignedInAsync(app, t, ada);
         var portalPage = await PortalHttp.PageAsync(portal, "/portal/tax-form");
@@ -142,7 +115,7 @@ public sealed partial class PaperFormPageTests
         var hanna = await t.AffiliateAsync("Hanna Schmidt");
         await t.RecordFormAsync(hanna, TaxSetup.Paper("w8ben", TaxSetup.W8BenFields(), "Hanna Schmidt"));
         var hannaEmail = (await t.GetAsync($"/v1/affiliates/{hanna}"))["data"]!["email"]!.GetValue<string>();
-        var renamed = await PostAsync(admin, $"/affiliates/{hanna}?handler=Profile", $"/affiliates/{hanna}",
+        var renamed = await DashboardHttp.PostFormAsync(admin, $"/affiliates/{hanna}?handler=Profile", $"/affiliates/{hanna}",
             new() { ["name"] = "Hanna Weber", ["email"] = hannaEmail, ["country"] = "DE" });
         Assert.Equal(HttpStatusCode.Redirect, renamed.StatusCode);
         Assert.Equal("invalid", await StatusAsync(t, hanna));
