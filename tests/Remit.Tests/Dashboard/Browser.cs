@@ -76,6 +76,8 @@ public sealed class Site : IAsyncDisposable
         });
         // Generous: on a 2-core machine running the whole suite in parallel a navigation can take seconds; a hang still fails.
         context.SetDefaultTimeout(30_000);
+        // A site's first page after sign-in starts its whole pipeline: under the full suite that once passed 30 s.
+        context.SetDefaultNavigationTimeout(60_000);
         var api = OpenApiContractHandler.Client(address);
         api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", demo.Token);
         return new Site { App = app, Demo = demo, BaseUrl = address, Context = context, Page = await context.NewPageAsync(), Api = api };

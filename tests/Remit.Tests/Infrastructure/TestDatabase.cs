@@ -27,7 +27,9 @@ public sealed class TestDatabase : IAsyncDisposable
         var name = "t_" + Guid.NewGuid().ToString("N")[..16];
         if (IsPostgres)
         {
-            await ExecuteAdminAsync($"CREATE DATABASE {name} TEMPLATE {template}");
+            // FILE_COPY copies the small template's files instead of writing every block to the WAL (PostgreSQL 15's
+            // default): about a third less per test, measured (scripts/pg.sh runs without fsync, so its checkpoints are cheap).
+            await ExecuteAdminAsync($"CREATE DATABASE {name} TEMPLATE {template} STRATEGY FILE_COPY");
             return new TestDatabase { ConnectionString = PgConnection(name), _pgName = name };
         }
         var file = Path.Combine(Root, name + ".db");
