@@ -91,7 +91,10 @@ public sealed class Site : IAsyncDisposable
         await Page.GetByLabel("Email").FillAsync(email);
         await Page.GetByLabel("Password").FillAsync(password);
         await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Page.WaitForURLAsync("**/payouts");
+        // Signed in once the redirect to the payouts page commits and its sidebar shows: the page's load event was
+        // seen never to fire under the full suite (network idle, yet no "load"), which failed sign-in, not the test.
+        await Page.WaitForURLAsync("**/payouts", new() { WaitUntil = WaitUntilState.Commit });
+        await Page.GetByRole(AriaRole.Navigation, new() { Name = "Sidebar" }).WaitForAsync();
     }
 
     /// <summary>Another dashboard user of the demo program.</summary>
