@@ -270,7 +270,7 @@ public static class TaxForms
     }
 }
 
-/// <summary>An affiliate and its tax_form_status (<see cref="TaxForms.WithStatus"/>); a class with setters so the database can filter and group by it.</summary>
+/// <summary>An affiliate and its tax_form_status (<see cref="TaxForms.WithStatus"/>); a class built by member initialisation (not a constructor), so EF can filter and group by its properties in SQL.</summary>
 public sealed class AffiliateFormStatus
 {
     public required Affiliate Affiliate { get; init; }
