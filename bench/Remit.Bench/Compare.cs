@@ -38,6 +38,9 @@ public static partial class Compare
         var throughput = new List<string>();
         var builds = new List<string>();
         var providers = Environment.GetEnvironmentVariable("REMIT_TEST_PG") is { Length: > 0 } ? new[] { "Sqlite", "Postgres" } : ["Sqlite"];
+        // REMIT_BENCH_PROVIDERS=Postgres (or Sqlite) measures one only: the 1M run takes hours for both.
+        if (Environment.GetEnvironmentVariable("REMIT_BENCH_PROVIDERS") is { Length: > 0 } only)
+            providers = providers.Where(p => only.Split(',').Contains(p, StringComparer.OrdinalIgnoreCase)).ToArray();
         foreach (var provider in providers)
             foreach (var size in sizes)
                 await RunOneAsync(provider, size, rows, throughput, builds, wrk: size == sizes[^1]);
