@@ -36,25 +36,32 @@ public static class PayoutsCsv
 
         http.Response.ContentType = "text/csv; charset=utf-8";
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"payouts-{today:yyyy-MM-dd}.csv\"";
+        // Only the columns the file has: a whole payout row (its account snapshot, hold and return columns) cost the
+        // export a third of its time to read and materialise, for nothing it writes.
         var rows = query.Apply(db.Payouts.AsNoTracking(), program)
-            .Select(p => new PayoutRow(p, p.Affiliate!.Name, p.Affiliate.Email))
+            .Select(p => new ExportRow(p.Id, p.AffiliateId, p.Affiliate!.Name, p.Affiliate.Email, p.AmountMinor, p.Currency, p.Method,
+                p.Status, p.Reference, p.Notes, p.FailureReason, p.Source, p.CreatedAt, p.ProcessingAt, p.CompletedAt, p.FailedAt))
             .AsAsyncEnumerable();
         await WriteAsync(rows, http.Response.Body, ct);
     }
 
-    public static async Task WriteAsync(IAsyncEnumerable<PayoutRow> rows, Stream output, CancellationToken ct)
+    /// <summary>One line of the file, as read from the database.</summary>
+    public sealed record ExportRow(long Id, long AffiliateId, string AffiliateName, string AffiliateEmail, long AmountMinor, string Currency,
+        string? Method, string Status, string? Reference, string? Notes, string? FailureReason, string Source, DateTime CreatedAt,
+        DateTime? ProcessingAt, DateTime? CompletedAt, DateTime? FailedAt);
+
+    public static async Task WriteAsync(IAsyncEnumerable<ExportRow> rows, Stream output, CancellationToken ct)
     {
         // The writer's buffer goes out whenever a record ends with it mostly full, asynchronously: memory stays at
         // one buffer however many rows the cursor yields, and the response is never written synchronously.
         await using var csv = CsvWriter.Create(output, CsvFiles.Options, leaveOpen: true);
         await csv.WriteRecordAsync(Columns, ct);
-        await foreach (var row in rows.WithCancellation(ct))
+        await foreach (var p in rows.WithCancellation(ct))
         {
-            var p = row.Payout;
             csv.WriteField(p.Id, "");
             csv.WriteField(p.AffiliateId, "");
-            csv.WriteField(row.AffiliateName);
-            csv.WriteField(row.AffiliateEmail);
+            csv.WriteField(p.AffiliateName);
+            csv.WriteField(p.AffiliateEmail);
             csv.WriteField(Money.ToDecimal(p.AmountMinor, p.Currency), "");
             csv.WriteField(p.Currency);
             csv.WriteField(p.Method);
