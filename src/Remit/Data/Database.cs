@@ -1,6 +1,8 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace Remit.Data;
 
@@ -84,7 +86,9 @@ public static class Database
     {
         if (db.Database.IsSqlite())
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
-        if ((await db.Database.GetPendingMigrationsAsync(ct)).Any())
+        // A new database has no history table: asking it for applied migrations would log a failed query (an "fail:"
+        // line at every first start), so its absence alone sends it to Migrate.
+        if (!await db.GetService<IHistoryRepository>().ExistsAsync(ct) || (await db.Database.GetPendingMigrationsAsync(ct)).Any())
             await db.Database.MigrateAsync(ct);
         await OptimizeAsync(db, atOpen: true, ct);
     }

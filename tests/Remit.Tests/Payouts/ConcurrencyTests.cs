@@ -74,6 +74,60 @@ public sealed class ConcurrencyTests
     }
 
     [Fact]
+    public async Task Racing_bulk_completes_over_the_same_payouts_move_each_payout_once()
+    {
+        await using var app = await TestApp.StartAsync();
+        var t = await app.NewProgramAsync();
+        var payouts = new List<(long Affiliate, long Payout)>();
+        for (var i = 0; i < 6; i++) payouts.Add(await t.PendingPayoutAsync(10m + i));
+        var ids = payouts.Select(p => p.Payout).ToArray();
+
+        // Ten bulk requests over overlapping halves of the six, in different orders, and single fails of two of them:
+        // every payout ends completed or failed by exactly one request.
+        using var go = new ManualResetEventSlim();
+        var attempts = Enumerable.Range(0, 12).Select(i => Task.Run(async () =>
+        {
+            var client = app.ClientWith(t.Token);
+            go.Wait();
+            if (i >= 10) return (Single: ids[i - 10], Response: await client.PostAsJsonAsync($"/v1/payouts/{ids[i - 10]}/fail", new { reason = "bounced" }));
+            var some = (i % 2 == 0 ? ids.Take(4) : ids.Skip(2)).ToArray();
+            if (i % 3 == 0) Array.Reverse(some);
+            return (Single: 0L, Response: await client.PostAsJsonAsync("/v1/payouts/bulk-complete", new { ids = some, reference = $"BULK-{i}" }));
+        })).ToList();
+        go.Set();
+        var results = await Task.WhenAll(attempts);
+
+        var wins = new Dictionary<long, int>();
+        foreach (var (single, response) in results)
+        {
+            if (single != 0)
+            {
+                if (response.StatusCode == HttpStatusCode.OK) wins[single] = wins.GetValueOrDefault(single) + 1;
+                else await Api.ErrorAsync(response, 409, "INVALID_STATUS");
+                continue;
+            }
+            var data = (await Api.ExpectAsync(response, 200))["data"]!;
+            foreach (var id in data["succeeded"]!.AsArray().Select(x => x!.GetValue<long>())) wins[id] = wins.GetValueOrDefault(id) + 1;
+            Assert.All(data["failed"]!.AsArray(), f => Assert.Equal("INVALID_STATUS", f!["code"]!.GetValue<string>()));
+        }
+        Assert.Equal(ids.Order(), wins.Keys.Order());
+        Assert.All(wins.Values, n => Assert.Equal(1, n));
+
+        await using var db = app.Db(t.ProgramId);
+        foreach (var (affiliate, payout) in payouts)
+        {
+            var stored = (await t.GetAsync($"/v1/payouts/{payout}"))["data"]!;
+            var status = stored["status"]!.GetValue<string>();
+            Assert.Contains(status, new[] { "completed", "failed" });
+            Assert.Single(stored["status_history"]!.AsArray(), h => h!["to"]!.GetValue<string>() is "completed" or "failed");
+            Assert.Equal(1, await db.AuditEvents.CountAsync(e => e.EntityId == payout && (e.ToStatus == "completed" || e.ToStatus == "failed")));
+            // The commissions follow the one winner: paid with a completed payout, payable again after a failed one.
+            var commissions = (await t.GetAsync($"/v1/commissions?affiliate_id={affiliate}"))["data"]!.AsArray();
+            Assert.All(commissions, c => Assert.Equal(status == "completed" ? "paid" : "approved", c!["status"]!.GetValue<string>()));
+        }
+    }
+
+    [Fact]
     public async Task Concurrent_payout_creations_never_put_a_commission_in_two_payouts()
     {
         await using var app = await TestApp.StartAsync();
