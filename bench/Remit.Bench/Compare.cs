@@ -162,6 +162,12 @@ public static partial class Compare
             ]),
         };
 
+        using var explain = Explain.Directory is null ? null : new Explain();
+        if (explain is not null)
+        {
+            System.IO.Directory.CreateDirectory(Explain.Directory!);
+            File.Delete(Path.Combine(Explain.Directory!, $"explain-{provider}-{size}.txt"));
+        }
         foreach (var (question, url, sql) in measures)
         {
             var what = question;
@@ -190,6 +196,12 @@ public static partial class Compare
             }
             rows.Add(new Row(provider, size, what, Median(remit), Spread(remit), Median(direct), Spread(direct)));
             await Console.Error.WriteLineAsync($"{provider} {size} {what}: {Median(remit):F1} ms vs raw {Median(direct):F1} ms");
+            if (explain is not null)
+                await explain.PlanAsync(Path.Combine(Explain.Directory!, $"explain-{provider}-{size}.txt"), $"{what} ({url})", raw, async () =>
+                {
+                    using var response = await http.GetAsync(url);
+                    response.EnsureSuccessStatusCode();
+                });
         }
 
         // The export: rows a second through HTTP against the database's own CSV dump of the same columns.

@@ -211,13 +211,12 @@ public static class PayoutActions
             if (to == PayoutStatus.Failed)
                 await db.Commissions.Where(c => c.PayoutId != null && moved.Contains(c.PayoutId.Value))
                     .ExecuteUpdateAsync(s => s.SetProperty(c => c.PayoutId, (long?)null), ct);
-            foreach (var id in moved)
+            foreach (var group in moved.GroupBy(id => (From: before[id], Input: inputs[id])))
             {
-                var (reference, notes, reason) = inputs[id];
+                var (reference, notes, reason) = group.Key.Input;
                 var historyNotes = to == PayoutStatus.Failed ? Join(reason, notes) : Join(reference is null ? null : $"reference: {reference}", notes);
-                db.AuditEvents.Add(actor.Record(after[id].ProgramId, $"payout.{to}", "payout", id, now, before[id], to, historyNotes));
+                await AuditMovedAsync(db, [.. group], group.Key.From, to, historyNotes, actor, now, ct);
             }
-            await db.SaveChangesAsync(ct);
             await WebhookEvents.PayoutsAsync(db, WebhookEventTypes.ForPayoutStatus(to)!, moved, now, ct);
             // A batch's status follows its payouts, in the same transaction, whichever way the payout moved.
             foreach (var batchId in moved.Select(id => after[id].BatchId).OfType<long>().Distinct().Order())
@@ -232,6 +231,29 @@ public static class PayoutActions
             log.MoveRefused(id, after[id].ProgramId, after[id].Status, to, actor.Type, actor.Id);
         if (held.Count > 0) Tax.TaxLog.Held(Tax.TaxLog.For(db), string.Join(',', held), db.ProgramId);
         return (moved.Select(id => after[id]).ToList(), refused);
+    }
+
+    /// <summary>
+    /// The history rows of payouts just moved alike (same from, to and notes), as <see cref="Actor.Record"/> writes them,
+    /// in one INSERT … SELECT: written one by one through SaveChanges they were most of a bulk's time (half a
+    /// millisecond a row on SQLite). Notes longer than the column (a long reference and long notes) are cut to fit.
+    /// </summary>
+    private static Task AuditMovedAsync(RemitDb db, IReadOnlyCollection<long> ids, string from, string to, string? notes,
+        Actor actor, DateTime now, CancellationToken ct)
+    {
+        var postgres = db.Database.IsNpgsql();
+        // The ids as one parameter on both providers: an array on PostgreSQL, a JSON array on SQLite.
+        var isMoved = postgres ? "id = ANY({0})" : "id IN (SELECT value FROM json_each({0}))";
+        object idsParameter = postgres ? ids.ToArray() : System.Text.Json.JsonSerializer.Serialize(ids);
+        // Nulls go in as '' (no actor id, name or note is ever empty), so every parameter has a type on both providers.
+        var sql = $$"""
+            INSERT INTO audit_events (program_id, actor_type, actor_id, actor_name, action, entity_type, entity_id, from_status, to_status, notes, "at")
+            SELECT program_id, {1}, NULLIF(CAST({2} AS text), ''), NULLIF(CAST({3} AS text), ''), {4}, 'payout', id, {5}, {6},
+                NULLIF(CAST({7} AS text), ''), {8}
+            FROM payouts WHERE program_id = {9} AND {{isMoved}}
+            """;
+        return db.Database.ExecuteSqlRawAsync(sql,
+            [idsParameter, actor.Type, actor.Id ?? "", actor.Name ?? "", $"payout.{to}", from, to, notes is null ? "" : notes[..Math.Min(notes.Length, 2000)], now, db.ProgramId], ct);
     }
 
     /// <summary>
