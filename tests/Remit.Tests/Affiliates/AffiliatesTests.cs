@@ -6,7 +6,11 @@ namespace Remit.Tests.Affiliates;
 
 using Remit.Tests.Infrastructure;
 
-public sealed class AffiliatesTests
+/// <summary>
+/// The affiliates API. One host for the class, a program per test; no test here moves the clock, so a new
+/// affiliate's created_at is still the start time.
+/// </summary>
+public sealed class AffiliatesTests(SharedApp shared) : IClassFixture<SharedApp>
 {
     private const string Url = "/v1/affiliates";
 
@@ -26,7 +30,7 @@ public sealed class AffiliatesTests
     [Fact]
     public async Task Create_answers_201_with_the_affiliate_and_zero_balances()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
 
         var response = await CreateAsync(t, """
@@ -52,7 +56,7 @@ public sealed class AffiliatesTests
     [Fact]
     public async Task Create_without_a_payout_method_or_country_is_allowed()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
 
         var data = (await Api.ExpectAsync(await CreateAsync(t, """{"name": "Bare", "email": "bare@example.com"}"""), 201))["data"]!;
@@ -78,7 +82,7 @@ public sealed class AffiliatesTests
     [InlineData("""{"name": 5, "email": "a@example.com"}""", "name")]
     public async Task Invalid_affiliates_are_422_naming_the_field(string body, string field)
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
 
         await InvalidAsync(await CreateAsync(t, body), field);
@@ -93,7 +97,7 @@ public sealed class AffiliatesTests
     [InlineData("nano", "crypto")]
     public async Task A_method_the_plan_lacks_is_422_naming_the_plan(string plan, string method)
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync(plan: plan);
 
         var error = await InvalidAsync(await CreateAsync(t, $$"""{"name": "A", "email": "a@example.com", "payout_method": "{{method}}"}"""), "payout_method");
@@ -108,7 +112,7 @@ public sealed class AffiliatesTests
     [InlineData("nano", "paypal")]
     public async Task A_method_the_plan_has_is_accepted(string plan, string method)
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync(plan: plan);
         var paypal = method == "paypal" ? ", \"paypal_email\": \"a@example.com\"" : "";
 
@@ -120,7 +124,7 @@ public sealed class AffiliatesTests
     [Fact]
     public async Task Patch_changes_only_the_given_fields()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var id = await t.AffiliateAsync("Ada Lovelace", "ada@example.com");
 
@@ -146,7 +150,7 @@ public sealed class AffiliatesTests
     [Fact]
     public async Task Invalid_patch_is_422_and_changes_nothing()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var id = await t.AffiliateAsync("Ada Lovelace", "ada@example.com");
         var before = (await t.GetAsync($"{Url}/{id}"))["data"]!.ToJsonString();
@@ -164,7 +168,7 @@ public sealed class AffiliatesTests
     [Fact]
     public async Task Switching_to_bank_drops_the_paypal_email()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync(plan: "basic");
         var id = await t.AffiliateAsync("Ada", "ada@example.com");
 
@@ -177,7 +181,7 @@ public sealed class AffiliatesTests
     [Fact]
     public async Task List_pages_and_filters_by_q_and_status()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var other = await app.NewProgramAsync(name: "Other");
         await other.AffiliateAsync("Zed Outsider", "zed@example.com");
@@ -211,7 +215,7 @@ public sealed class AffiliatesTests
     [Fact]
     public async Task Another_programs_affiliate_is_404()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var other = await app.NewProgramAsync(name: "Other");
         var theirs = await other.AffiliateAsync();
@@ -227,12 +231,12 @@ public sealed class AffiliatesTests
     [Fact]
     public async Task Balance_is_payable_and_pending_balance_is_on_hold()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         await Api.ExpectAsync(await t.Http.PutAsJsonAsync("/v1/settings/payouts", new { hold_days = 7 }), 200);
         var id = await t.AffiliateAsync();
         var other = await t.AffiliateAsync("Someone Else");
-        var now = TestApp.Start.UtcDateTime;
+        var now = app.Clock.GetUtcNow().UtcDateTime;
         await t.CommissionAsync(id, 40m, earnedAt: now.AddDays(-10));
         await t.CommissionAsync(id, 0.05m, earnedAt: now.AddDays(-7));
         await t.CommissionAsync(id, 15.5m, earnedAt: now.AddDays(-1));

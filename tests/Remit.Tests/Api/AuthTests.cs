@@ -12,8 +12,10 @@ using Api = Remit.Tests.Infrastructure.Api;
 /// <summary>
 /// Every endpoint refuses a request without a usable token (401) and a token without its scope (403), in the
 /// seed's error envelope. The list is every route the app maps: the seed's fifteen and the API beyond the seed.
+/// One host for the class, a program per test. The anonymous rate limit counts on the test clock, which every case
+/// of the endpoint theory moves on by days, so each case's few anonymous requests fall in a window of their own.
 /// </summary>
-public sealed class AuthTests
+public sealed class AuthTests(SharedApp shared) : IClassFixture<SharedApp>
 {
     public static TheoryData<string, string, string> Endpoints => new()
     {
@@ -94,7 +96,7 @@ public sealed class AuthTests
     [MemberData(nameof(Endpoints))]
     public async Task Every_endpoint_needs_a_live_token_holding_its_scope(string method, string path, string scope)
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
 
         // No Authorization header at all.
@@ -146,7 +148,7 @@ public sealed class AuthTests
     [InlineData(Scopes.TaxWrite)]
     public async Task Program_answers_any_valid_token_whatever_its_scope(string scope)
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync(plan: Plans.Basic, timeZone: "Europe/Paris", name: "Scoped Shop");
         var token = await app.TokenAsync(t.ProgramId, scope);
 
@@ -163,7 +165,7 @@ public sealed class AuthTests
     [Fact]
     public async Task Program_refuses_missing_unknown_revoked_and_expired_tokens()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
 
         await Unauthorized(await SendAsync(app, "GET", "/v1/program", null));
@@ -185,7 +187,7 @@ public sealed class AuthTests
     [Fact]
     public async Task A_token_answers_for_its_own_program_only()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var a = await app.NewProgramAsync(name: "Alpha");
         var b = await app.NewProgramAsync(name: "Beta");
 

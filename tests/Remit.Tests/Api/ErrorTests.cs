@@ -11,9 +11,11 @@ using Api = Remit.Tests.Infrastructure.Api;
 
 /// <summary>
 /// The error envelope for every kind of failure, the contract's check order, strict bodies, money formatting, the
-/// seed's /api//v1 URLs, and the rate limits with their headers.
+/// seed's /api//v1 URLs, and the rate limits with their headers. One host for the class, a program per test (the
+/// rate-limit tests keep a host of their own): the cases name the program's own rows as {payout}, {affiliate} and
+/// {commission}, never by an id another program may hold.
 /// </summary>
-public sealed partial class ErrorTests
+public sealed partial class ErrorTests(SharedApp shared) : IClassFixture<SharedApp>
 {
     private static HttpRequestMessage Json(string method, string url, string? json, string? contentType = "application/json")
     {
@@ -38,12 +40,28 @@ public sealed partial class ErrorTests
         return error;
     }
 
+    /// <summary>The rows each case starts from: one affiliate's commission in a pending payout.</summary>
+    private sealed record Rows(long Affiliate, long Commission, long Payout)
+    {
+        public string Fill(string text) => text
+            .Replace("{affiliate}", Affiliate.ToString(), StringComparison.Ordinal)
+            .Replace("{commission}", Commission.ToString(), StringComparison.Ordinal)
+            .Replace("{payout}", Payout.ToString(), StringComparison.Ordinal);
+    }
+
+    private static async Task<Rows> PendingPayoutAsync(Tenant t)
+    {
+        var affiliate = await t.AffiliateAsync();
+        var commission = await t.CommissionAsync(affiliate, 10m);
+        return new Rows(affiliate, commission, await t.PayoutAsync(affiliate));
+    }
+
     private static async Task<long> CommissionCountAsync(Tenant t) => (await t.GetAsync("/v1/commissions"))["meta"]!["total"]!.GetValue<long>();
 
     [Theory]
     [InlineData("GET", "/v1/nothing-here")]
-    [InlineData("GET", "/v1/payouts/1/receipt")]
-    [InlineData("POST", "/v1/payouts/1/refund")]
+    [InlineData("GET", "/v1/payouts/{payout}/receipt")]
+    [InlineData("POST", "/v1/payouts/{payout}/refund")]
     [InlineData("GET", "/v2/payouts")]
     [InlineData("GET", "/v1/payouts/abc")]
     [InlineData("GET", "/v1/payouts/1.5")]
@@ -57,119 +75,119 @@ public sealed partial class ErrorTests
     [InlineData("GET", "/v1/payouts/99999999999999999999999")]
     public async Task Unknown_routes_and_non_numeric_ids_are_404_in_the_envelope(string method, string url)
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
-        await t.PendingPayoutAsync(10m);
-        await ErrorAsync(await t.Http.SendAsync(Json(method, url, method == "GET" ? null : "{}")), 404, "NOT_FOUND");
+        var rows = await PendingPayoutAsync(t);
+        await ErrorAsync(await t.Http.SendAsync(Json(method, rows.Fill(url), method == "GET" ? null : "{}")), 404, "NOT_FOUND");
     }
 
     [Theory]
-    [InlineData("DELETE", "/v1/payouts/1")]
-    [InlineData("PUT", "/v1/payouts/1")]
-    [InlineData("GET", "/v1/payouts/1/complete")]
+    [InlineData("DELETE", "/v1/payouts/{payout}")]
+    [InlineData("PUT", "/v1/payouts/{payout}")]
+    [InlineData("GET", "/v1/payouts/{payout}/complete")]
     [InlineData("DELETE", "/v1/payouts")]
     [InlineData("PATCH", "/v1/payouts/requests/1")]
     [InlineData("POST", "/v1/settings/payouts")]
-    [InlineData("DELETE", "/v1/affiliates/1")]
-    [InlineData("PUT", "/v1/commissions/1")]
+    [InlineData("DELETE", "/v1/affiliates/{affiliate}")]
+    [InlineData("PUT", "/v1/commissions/{commission}")]
     public async Task A_wrong_method_on_a_known_route_is_405_in_the_envelope(string method, string url)
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
-        await t.PendingPayoutAsync(10m);
-        await ErrorAsync(await t.Http.SendAsync(Json(method, url, method is "GET" or "DELETE" ? null : "{}")), 405, "METHOD_NOT_ALLOWED");
+        var rows = await PendingPayoutAsync(t);
+        await ErrorAsync(await t.Http.SendAsync(Json(method, rows.Fill(url), method is "GET" or "DELETE" ? null : "{}")), 405, "METHOD_NOT_ALLOWED");
         // Nothing was deleted or changed.
-        Assert.Equal("pending", (await t.GetAsync("/v1/payouts/1"))["data"]!["status"]!.GetValue<string>());
+        Assert.Equal("pending", (await t.GetAsync($"/v1/payouts/{rows.Payout}"))["data"]!["status"]!.GetValue<string>());
     }
 
     [Theory]
-    [InlineData("POST", "/v1/commissions", """{"affiliate_id": 1, "amount": 10.00""")]
-    [InlineData("POST", "/v1/commissions", """{'affiliate_id': 1}""")]
+    [InlineData("POST", "/v1/commissions", """{"affiliate_id": {affiliate}, "amount": 10.00""")]
+    [InlineData("POST", "/v1/commissions", """{'affiliate_id': {affiliate}}""")]
     [InlineData("POST", "/v1/affiliates", "name=Ada&email=ada@example.com")]
-    [InlineData("POST", "/v1/payouts/1/complete", """{"reference": "TXN-1",}""")]
-    [InlineData("POST", "/v1/payouts/bulk-complete", """{"ids": [1,""")]
+    [InlineData("POST", "/v1/payouts/{payout}/complete", """{"reference": "TXN-1",}""")]
+    [InlineData("POST", "/v1/payouts/bulk-complete", """{"ids": [{payout},""")]
     [InlineData("PUT", "/v1/settings/payouts", """{"payout_day": }""")]
-    [InlineData("PATCH", "/v1/affiliates/1", "not json at all")]
+    [InlineData("PATCH", "/v1/affiliates/{affiliate}", "not json at all")]
     public async Task Malformed_json_is_422_and_changes_nothing(string method, string url, string body)
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
-        await t.PendingPayoutAsync(10m);
-        var before = await SnapshotAsync(t);
-        await ErrorAsync(await t.Http.SendAsync(Json(method, url, body)), 422, "VALIDATION_ERROR");
-        Assert.Equal(before, await SnapshotAsync(t));
+        var rows = await PendingPayoutAsync(t);
+        var before = await SnapshotAsync(t, rows);
+        await ErrorAsync(await t.Http.SendAsync(Json(method, rows.Fill(url), rows.Fill(body))), 422, "VALIDATION_ERROR");
+        Assert.Equal(before, await SnapshotAsync(t, rows));
     }
 
     [Theory]
     [InlineData("POST", "/v1/affiliates", """{"name":"Ada","email":"ada@example.com","country":"US","payout_method":"paypal","paypal_email":"ada@example.com","nickname":"countess"}""", "nickname")]
-    [InlineData("POST", "/v1/commissions", """{"affiliate_id":1,"amount":5.00,"discount":1}""", "discount")]
-    [InlineData("POST", "/v1/payouts/1/complete", """{"reference":"TXN-1","memo":"x"}""", "memo")]
-    [InlineData("POST", "/v1/payouts/1/fail", """{"reason":"x","failure_reason":"y"}""", "failure_reason")]
-    [InlineData("POST", "/v1/payouts", """{"affiliate_id":1,"amount":5}""", "amount")]
-    [InlineData("POST", "/v1/payouts/bulk-processing", """{"ids":[1],"payout_ids":[1]}""", "payout_ids")]
+    [InlineData("POST", "/v1/commissions", """{"affiliate_id":{affiliate},"amount":5.00,"discount":1}""", "discount")]
+    [InlineData("POST", "/v1/payouts/{payout}/complete", """{"reference":"TXN-1","memo":"x"}""", "memo")]
+    [InlineData("POST", "/v1/payouts/{payout}/fail", """{"reason":"x","failure_reason":"y"}""", "failure_reason")]
+    [InlineData("POST", "/v1/payouts", """{"affiliate_id":{affiliate},"amount":5}""", "amount")]
+    [InlineData("POST", "/v1/payouts/bulk-processing", """{"ids":[{payout}],"payout_ids":[{payout}]}""", "payout_ids")]
     [InlineData("PUT", "/v1/settings/payouts", """{"payout_day":2,"payout_weekday":3}""", "payout_weekday")]
-    [InlineData("PATCH", "/v1/affiliates/1", """{"name":"New","phone":"555"}""", "phone")]
+    [InlineData("PATCH", "/v1/affiliates/{affiliate}", """{"name":"New","phone":"555"}""", "phone")]
     public async Task An_unknown_body_field_is_422_naming_the_field_and_changes_nothing(string method, string url, string body, string field)
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
-        await t.PendingPayoutAsync(10m);
-        var before = await SnapshotAsync(t);
-        var error = await ErrorAsync(await t.Http.SendAsync(Json(method, url, body)), 422, "VALIDATION_ERROR");
+        var rows = await PendingPayoutAsync(t);
+        var before = await SnapshotAsync(t, rows);
+        var error = await ErrorAsync(await t.Http.SendAsync(Json(method, rows.Fill(url), rows.Fill(body))), 422, "VALIDATION_ERROR");
         Assert.Contains(field, error["details"]!.AsArray().Select(d => d!["field"]!.GetValue<string>()));
         Assert.Contains(field, error["message"]!.GetValue<string>());
-        Assert.Equal(before, await SnapshotAsync(t));
+        Assert.Equal(before, await SnapshotAsync(t, rows));
     }
 
     [Theory]
     [InlineData("POST", "/v1/commissions", """{"affiliate_id":"one","amount":5.00}""", "affiliate_id")]
-    [InlineData("POST", "/v1/commissions", """{"affiliate_id":1,"amount":"5.00"}""", "amount")]
-    [InlineData("POST", "/v1/commissions", """{"affiliate_id":1,"amount":5.00,"earned_at":"last tuesday"}""", "earned_at")]
-    [InlineData("POST", "/v1/commissions", """{"affiliate_id":1,"amount":5.00,"earned_at":1773576000}""", "earned_at")]
-    [InlineData("POST", "/v1/payouts/1/complete", """{"reference":12345}""", "reference")]
+    [InlineData("POST", "/v1/commissions", """{"affiliate_id":{affiliate},"amount":"5.00"}""", "amount")]
+    [InlineData("POST", "/v1/commissions", """{"affiliate_id":{affiliate},"amount":5.00,"earned_at":"last tuesday"}""", "earned_at")]
+    [InlineData("POST", "/v1/commissions", """{"affiliate_id":{affiliate},"amount":5.00,"earned_at":1773576000}""", "earned_at")]
+    [InlineData("POST", "/v1/payouts/{payout}/complete", """{"reference":12345}""", "reference")]
     [InlineData("POST", "/v1/payouts/bulk-complete", """{"ids":"1,2"}""", "ids")]
     [InlineData("POST", "/v1/payouts", """{"affiliate_id":true}""", "affiliate_id")]
     [InlineData("PUT", "/v1/settings/payouts", """{"payout_day":"1"}""", "payout_day")]
     [InlineData("PUT", "/v1/settings/payouts", """{"allow_early_requests":"yes"}""", "allow_early_requests")]
-    [InlineData("PATCH", "/v1/affiliates/1", """{"name":["Ada"]}""", "name")]
+    [InlineData("PATCH", "/v1/affiliates/{affiliate}", """{"name":["Ada"]}""", "name")]
     public async Task A_wrong_type_is_422_naming_the_field(string method, string url, string body, string field)
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
-        await t.PendingPayoutAsync(10m);
-        var before = await SnapshotAsync(t);
-        var error = await ErrorAsync(await t.Http.SendAsync(Json(method, url, body)), 422, "VALIDATION_ERROR");
+        var rows = await PendingPayoutAsync(t);
+        var before = await SnapshotAsync(t, rows);
+        var error = await ErrorAsync(await t.Http.SendAsync(Json(method, rows.Fill(url), rows.Fill(body))), 422, "VALIDATION_ERROR");
         Assert.Contains(field, error["details"]!.AsArray().Select(d => d!["field"]!.GetValue<string>()));
-        Assert.Equal(before, await SnapshotAsync(t));
+        Assert.Equal(before, await SnapshotAsync(t, rows));
     }
 
     [Theory]
     [InlineData("POST", "/v1/affiliates", true)]
     [InlineData("POST", "/v1/commissions", true)]
-    [InlineData("POST", "/v1/payouts/1/complete", true)]
+    [InlineData("POST", "/v1/payouts/{payout}/complete", true)]
     [InlineData("PUT", "/v1/settings/payouts", true)]
     [InlineData("POST", "/v1/affiliates", false)]
-    [InlineData("POST", "/v1/payouts/1/fail", false)]
+    [InlineData("POST", "/v1/payouts/{payout}/fail", false)]
     public async Task A_body_over_one_MiB_is_413(string method, string url, bool withLength)
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
-        await t.PendingPayoutAsync(10m);
-        var before = await SnapshotAsync(t);
+        var rows = await PendingPayoutAsync(t);
+        var before = await SnapshotAsync(t, rows);
         var big = Encoding.UTF8.GetBytes("{\"notes\":\"" + new string('x', (1 << 20) + 100) + "\"}");
-        var request = new HttpRequestMessage(new HttpMethod(method), url);
+        var request = new HttpRequestMessage(new HttpMethod(method), rows.Fill(url));
         // With a Content-Length, and streamed (chunked, no length), so the limit is not only a header check.
         request.Content = withLength ? new ByteArrayContent(big) : new StreamContent(new UnknownLengthStream(big));
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         if (!withLength) request.Headers.TransferEncodingChunked = true;
         await ErrorAsync(await t.Http.SendAsync(request), 413, "PAYLOAD_TOO_LARGE");
-        Assert.Equal(before, await SnapshotAsync(t));
+        Assert.Equal(before, await SnapshotAsync(t, rows));
     }
 
     [Fact]
     public async Task A_body_just_under_one_MiB_is_read()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var (_, payout) = await t.PendingPayoutAsync(10m);
         // Padded with whitespace, which JSON allows: big, but under the limit, so the answer is about its content.
@@ -181,7 +199,7 @@ public sealed partial class ErrorTests
     [Fact]
     public async Task Amounts_with_more_decimals_than_the_currency_are_422_and_create_nothing()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var affiliate = await t.AffiliateAsync();
 
@@ -210,7 +228,7 @@ public sealed partial class ErrorTests
     [Fact]
     public async Task Amounts_render_with_exactly_two_decimals()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var affiliate = await t.AffiliateAsync();
         var created = await t.Http.SendAsync(Json("POST", "/v1/commissions", $$"""{"affiliate_id":{{affiliate}},"amount":1250}"""));
@@ -241,7 +259,7 @@ public sealed partial class ErrorTests
     [Fact]
     public async Task A_reused_commission_reference_is_409_naming_the_first_commission()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var affiliate = await t.AffiliateAsync();
         var first = await t.CommissionAsync(affiliate, 10m, "ORDER-1001");
@@ -260,7 +278,7 @@ public sealed partial class ErrorTests
     [Fact]
     public async Task The_seeds_api_double_slash_urls_answer_like_v1()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         Assert.Equal(200, (int)(await t.Http.PutAsJsonAsync("/api//v1/settings/payouts", new
         {
@@ -298,7 +316,7 @@ public sealed partial class ErrorTests
     [Fact]
     public async Task A_post_that_needs_no_body_works_with_no_body_and_no_content_type()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         Assert.Equal(200, (int)(await t.Http.PutAsJsonAsync("/v1/settings/payouts", new { allow_early_requests = true, min_payout = 0 })).StatusCode);
         var (a1, p1) = await t.PendingPayoutAsync(10m);
@@ -342,7 +360,7 @@ public sealed partial class ErrorTests
     [InlineData("application/x-www-form-urlencoded")]
     public async Task A_json_body_sent_with_another_content_type_is_answered_in_the_envelope_after_auth(string contentType)
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var (_, payout) = await t.PendingPayoutAsync(10m);
 
@@ -361,7 +379,7 @@ public sealed partial class ErrorTests
     [Fact]
     public async Task Checks_come_in_the_order_401_403_404_422_409()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var a = await app.NewProgramAsync(name: "Alpha");
         var b = await app.NewProgramAsync(name: "Beta");
         var (_, bPayout) = await b.PendingPayoutAsync(10m);
@@ -501,10 +519,10 @@ public sealed partial class ErrorTests
     }
 
     /// <summary>Everything the program's token can list, to show a refused request changed nothing.</summary>
-    private static async Task<string> SnapshotAsync(Tenant t)
+    private static async Task<string> SnapshotAsync(Tenant t, Rows rows)
     {
         var parts = new List<string>();
-        foreach (var url in new[] { "/v1/payouts?per_page=100&sort=id", "/v1/payouts/1", "/v1/payouts/requests?per_page=100", "/v1/affiliates?per_page=100", "/v1/commissions?per_page=100", "/v1/settings/payouts" })
+        foreach (var url in new[] { "/v1/payouts?per_page=100&sort=id", $"/v1/payouts/{rows.Payout}", "/v1/payouts/requests?per_page=100", "/v1/affiliates?per_page=100", "/v1/commissions?per_page=100", "/v1/settings/payouts" })
             parts.Add((await t.GetAsync(url))["data"]!.ToJsonString());
         return string.Join("\n", parts);
     }

@@ -12,9 +12,10 @@ using Api = Remit.Tests.Infrastructure.Api;
 
 /// <summary>
 /// Idempotency-Key on POST, PUT and PATCH: a retried request with its key is answered with the first answer and
-/// does nothing again; the key cannot be reused for another request; concurrent retries give one effect.
+/// does nothing again; the key cannot be reused for another request; concurrent retries give one effect. One host
+/// for the class, a program per test: keys belong to their program, and expire relative to the clock at their use.
 /// </summary>
-public sealed class IdempotencyTests
+public sealed class IdempotencyTests(SharedApp shared) : IClassFixture<SharedApp>
 {
     private static HttpRequestMessage Post(string url, string json, string key)
     {
@@ -26,7 +27,7 @@ public sealed class IdempotencyTests
     [Fact]
     public async Task Replaying_a_payout_creation_answers_the_first_payout_and_makes_no_second()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var affiliate = await t.AffiliateAsync();
         await t.CommissionAsync(affiliate, 100m);
@@ -52,7 +53,7 @@ public sealed class IdempotencyTests
     [Fact]
     public async Task Replaying_a_commission_creation_records_one_commission()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var affiliate = await t.AffiliateAsync();
         var body = $"{{\"affiliate_id\":{affiliate},\"amount\":25.00}}";
@@ -69,7 +70,7 @@ public sealed class IdempotencyTests
     [Fact]
     public async Task Replaying_a_batch_creation_makes_one_batch()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync("nano");
         var (_, payout) = await t.PendingPayoutAsync(80m);
         var body = $"{{\"method\":\"paypal\",\"payout_ids\":[{payout}]}}";
@@ -86,7 +87,7 @@ public sealed class IdempotencyTests
     [Fact]
     public async Task The_same_key_with_another_body_or_path_is_refused_and_does_nothing()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var affiliate = await t.AffiliateAsync();
         await Api.ExpectAsync(await t.Http.SendAsync(Post("/v1/commissions", $"{{\"affiliate_id\":{affiliate},\"amount\":25.00}}", "k")), 201);
@@ -103,7 +104,7 @@ public sealed class IdempotencyTests
     [Fact]
     public async Task A_key_belongs_to_its_program_and_expires_after_24_hours()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var a = await app.NewProgramAsync();
         var b = await app.NewProgramAsync(name: "Other");
         var affiliateA = await a.AffiliateAsync();
@@ -124,7 +125,7 @@ public sealed class IdempotencyTests
     [Fact]
     public async Task A_request_while_the_first_with_its_key_still_runs_is_409_in_use()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var affiliate = await t.AffiliateAsync();
         var body = $"{{\"affiliate_id\":{affiliate},\"amount\":10.00}}";
@@ -147,7 +148,7 @@ public sealed class IdempotencyTests
     [Fact]
     public async Task A_malformed_key_is_422_and_changes_nothing()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var affiliate = await t.AffiliateAsync();
         var error = await Api.ErrorAsync(await t.Http.SendAsync(Post("/v1/commissions", $"{{\"affiliate_id\":{affiliate},\"amount\":10.00}}", new string('k', 256))), 422, "VALIDATION_ERROR");
@@ -158,7 +159,7 @@ public sealed class IdempotencyTests
     [Fact]
     public async Task Ten_concurrent_requests_with_one_key_have_one_effect()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var affiliate = await t.AffiliateAsync();
         await t.CommissionAsync(affiliate, 100m);

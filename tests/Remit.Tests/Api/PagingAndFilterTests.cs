@@ -7,8 +7,11 @@ namespace Remit.Tests.Api;
 
 using Api = Remit.Tests.Infrastructure.Api;
 
-/// <summary>Paging (meta and Link header), the payout list's filters and sorts, and 422 for values outside their set.</summary>
-public sealed partial class PagingAndFilterTests
+/// <summary>
+/// Paging (meta and Link header), the payout list's filters and sorts, and 422 for values outside their set. One host
+/// for the class, a program per test; the date-filter test sets the clock to fixed dates, so it keeps a host of its own.
+/// </summary>
+public sealed partial class PagingAndFilterTests(SharedApp shared) : IClassFixture<SharedApp>
 {
     private static List<long> Ids(JsonNode list) => list["data"]!.AsArray().Select(p => p!["id"]!.GetValue<long>()).ToList();
 
@@ -41,7 +44,7 @@ public sealed partial class PagingAndFilterTests
     [Fact]
     public async Task A_three_page_list_has_meta_and_first_prev_next_last_links()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var ids = new List<long>();
         for (var i = 0; i < 7; i++) ids.Add((await t.PendingPayoutAsync(10m + i)).Payout);
@@ -106,7 +109,7 @@ public sealed partial class PagingAndFilterTests
     [InlineData("/v1/commissions")]
     public async Task A_list_with_no_rows_has_zero_pages(string url)
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var body = await t.GetAsync(url);
         Assert.Empty(body["data"]!.AsArray());
@@ -145,7 +148,7 @@ public sealed partial class PagingAndFilterTests
     [InlineData("/v1/commissions?status=unpaid", "status")]
     public async Task Out_of_range_paging_and_unknown_filter_values_are_422(string url, string field)
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         await t.PendingPayoutAsync(10m);
         var error = await Api.ErrorAsync(await t.Http.GetAsync(url), 422, "VALIDATION_ERROR");
@@ -155,7 +158,7 @@ public sealed partial class PagingAndFilterTests
     [Fact]
     public async Task Status_method_and_affiliate_filters_select_exactly_their_rows()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var (ada, pending) = await t.PendingPayoutAsync(10m);
         var (_, processing) = await t.PendingPayoutAsync(20m);
@@ -248,7 +251,7 @@ public sealed partial class PagingAndFilterTests
     [Fact]
     public async Task Q_finds_a_case_insensitive_substring_of_the_affiliates_name_or_email_in_any_script()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         async Task<long> PayoutFor(string name, string email)
         {
@@ -285,7 +288,7 @@ public sealed partial class PagingAndFilterTests
     [Fact]
     public async Task Sort_orders_by_amount_id_and_created_at_either_way()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var byCreation = new List<long>();
         var amounts = new Dictionary<long, decimal>();

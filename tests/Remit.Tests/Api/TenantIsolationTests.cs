@@ -13,8 +13,9 @@ using Api = Remit.Tests.Infrastructure.Api;
 /// <summary>
 /// Program A's token never reaches program B's rows: B's ids answer 404 exactly like ids that do not exist, wherever
 /// the id appears (path, body, filter, bulk list), nothing of B's changes, and A's lists and sums never include B.
+/// One host for the class, programs of its own per test; the pooled-context test keeps a host of its own.
 /// </summary>
-public sealed class TenantIsolationTests
+public sealed class TenantIsolationTests(SharedApp shared) : IClassFixture<SharedApp>
 {
     private const long Missing = 918_273_645;
 
@@ -72,7 +73,7 @@ public sealed class TenantIsolationTests
     [Fact]
     public async Task Another_programs_ids_answer_404_like_missing_ids_wherever_they_appear_and_change_nothing()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var a = await app.NewProgramAsync(name: "Alpha");
         var b = await app.NewProgramAsync(name: "Beta");
         var bData = await ArrangeBAsync(b);
@@ -153,7 +154,7 @@ public sealed class TenantIsolationTests
     [InlineData("/v1/payouts/bulk-processing", "pending")]
     public async Task Bulk_with_another_programs_ids_fails_those_ids_as_not_found_and_leaves_them_alone(string url, string bStatus)
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var a = await app.NewProgramAsync(name: "Alpha");
         var b = await app.NewProgramAsync(name: "Beta");
         var bData = await ArrangeBAsync(b);
@@ -185,7 +186,7 @@ public sealed class TenantIsolationTests
     [Fact]
     public async Task Lists_exports_stats_and_requests_show_only_the_tokens_program()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var a = await app.NewProgramAsync(name: "Alpha");
         var b = await app.NewProgramAsync(name: "Beta");
         var bData = await ArrangeBAsync(b);

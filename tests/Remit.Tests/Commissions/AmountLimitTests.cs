@@ -11,8 +11,11 @@ namespace Remit.Tests.Commissions;
 
 using Api = Remit.Tests.Infrastructure.Api;
 
-/// <summary>The documented maximum per commission and per payout, and sums that no amount of rows can overflow.</summary>
-public sealed partial class AmountLimitTests
+/// <summary>
+/// The documented maximum per commission and per payout, and sums that no amount of rows can overflow. One host for
+/// the class, a program per test.
+/// </summary>
+public sealed partial class AmountLimitTests(SharedApp shared) : IClassFixture<SharedApp>
 {
     private const long TwoToThe62 = 1L << 62;
 
@@ -23,7 +26,7 @@ public sealed partial class AmountLimitTests
     [InlineData("JPY", "100000000000", "99,999,999,999 JPY")]
     public async Task A_commission_over_the_maximum_is_a_422_naming_the_maximum_and_records_nothing(string currency, string amount, string max)
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync(currency: currency);
         var affiliate = await t.AffiliateAsync();
 
@@ -39,7 +42,7 @@ public sealed partial class AmountLimitTests
     [Fact]
     public async Task A_commission_of_exactly_the_maximum_is_recorded()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var affiliate = await t.AffiliateAsync();
 
@@ -55,7 +58,7 @@ public sealed partial class AmountLimitTests
     [Fact]
     public async Task Balances_past_a_long_are_exact_and_a_payout_over_the_maximum_is_refused_without_claiming()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         await Api.ExpectAsync(await t.Http.PutAsJsonAsync("/v1/settings/payouts", new { allow_early_requests = true, min_payout = 0 }), 200);
         var affiliate = await t.AffiliateAsync();
@@ -88,7 +91,7 @@ public sealed partial class AmountLimitTests
     [Fact]
     public async Task Stats_and_the_dashboard_sum_payouts_past_a_long()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var affiliate = await t.AffiliateAsync();
         var now = app.Clock.GetUtcNow().UtcDateTime;

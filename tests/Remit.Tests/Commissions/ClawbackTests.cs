@@ -12,8 +12,9 @@ using Api = Remit.Tests.Infrastructure.Api;
 /// <summary>
 /// A refund after payment claws the commission back: a negative adjustment that nets against the next payout, a
 /// negative balance carried forward until later commissions cover it, and never more than was paid, even under races.
+/// One host for the class, a program per test.
 /// </summary>
-public sealed class ClawbackTests
+public sealed class ClawbackTests(SharedApp shared) : IClassFixture<SharedApp>
 {
     /// <summary>An affiliate with one commission of the amount, paid (its payout completed).</summary>
     private static async Task<(long Affiliate, long Commission)> PaidCommissionAsync(Tenant t, decimal amount)
@@ -31,7 +32,7 @@ public sealed class ClawbackTests
     [Fact]
     public async Task A_clawed_back_commission_makes_the_next_payout_smaller_in_every_total()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var (affiliate, commission) = await PaidCommissionAsync(t, 100m);
 
@@ -67,7 +68,7 @@ public sealed class ClawbackTests
     [Fact]
     public async Task A_negative_adjustment_posted_as_a_commission_refunds_its_order_at_once_despite_the_hold_and_nets_the_balance()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         await Api.ExpectAsync(await t.Http.PutAsJsonAsync("/v1/settings/payouts", new { hold_days = 30 }), 200);
         var longAgo = app.Clock.GetUtcNow().UtcDateTime.AddDays(-40);
@@ -111,7 +112,7 @@ public sealed class ClawbackTests
     [Fact]
     public async Task A_claw_back_larger_than_what_was_earned_since_carries_a_negative_balance_and_pays_nothing_until_covered()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var (affiliate, commission) = await PaidCommissionAsync(t, 100m);
         await t.CommissionAsync(affiliate, 40m, "ORD-2");
@@ -136,7 +137,7 @@ public sealed class ClawbackTests
     [Fact]
     public async Task Only_a_paid_commission_can_be_clawed_back_and_never_more_than_is_left()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var (affiliate, paid) = await PaidCommissionAsync(t, 100m);
         var unpaid = await t.CommissionAsync(affiliate, 25m, "ORD-2");
@@ -167,7 +168,7 @@ public sealed class ClawbackTests
     [Fact]
     public async Task Racing_claw_backs_of_one_commission_never_take_back_more_than_it_paid()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var (affiliate, commission) = await PaidCommissionAsync(t, 100m);
         using var go = new ManualResetEventSlim();

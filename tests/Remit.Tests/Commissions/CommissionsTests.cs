@@ -6,7 +6,11 @@ namespace Remit.Tests.Commissions;
 
 using Remit.Tests.Infrastructure;
 
-public sealed class CommissionsTests
+/// <summary>
+/// The commissions API. One host for the class, a program per test; the tests that assert times written out against
+/// the start of the clock keep a host of their own.
+/// </summary>
+public sealed class CommissionsTests(SharedApp shared) : IClassFixture<SharedApp>
 {
     private const string Url = "/v1/commissions";
 
@@ -71,7 +75,7 @@ public sealed class CommissionsTests
     [InlineData("true")]
     public async Task A_malformed_earned_at_is_422_naming_it(string earnedAt)
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var affiliate = await t.AffiliateAsync();
 
@@ -95,7 +99,7 @@ public sealed class CommissionsTests
     [InlineData("92233720368547758.08", "amount")]
     public async Task Invalid_amounts_are_422(string amount, string field)
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var affiliate = await t.AffiliateAsync();
 
@@ -108,7 +112,7 @@ public sealed class CommissionsTests
     [Fact]
     public async Task Missing_affiliate_is_422_and_an_unknown_one_404()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
 
         var error = await Api.ErrorAsync(await CreateAsync(t, """{"amount": 10}"""), 422, "VALIDATION_ERROR");
@@ -119,7 +123,7 @@ public sealed class CommissionsTests
     [Fact]
     public async Task A_disabled_affiliate_gets_no_new_commissions()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var affiliate = await t.AffiliateAsync();
         await Api.ExpectAsync(await t.Http.PatchAsJsonAsync($"/v1/affiliates/{affiliate}", new { status = "disabled" }), 200);
@@ -130,7 +134,7 @@ public sealed class CommissionsTests
     [Fact]
     public async Task A_reused_reference_is_409_naming_the_existing_commission()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var a1 = await t.AffiliateAsync();
         var a2 = await t.AffiliateAsync();
@@ -151,7 +155,7 @@ public sealed class CommissionsTests
     [Fact]
     public async Task Concurrent_creates_with_one_reference_make_one_commission()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var affiliate = await t.AffiliateAsync();
 
@@ -166,17 +170,17 @@ public sealed class CommissionsTests
     [Fact]
     public async Task Status_is_derived_and_filterable()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         await Api.ExpectAsync(await t.Http.PutAsJsonAsync("/v1/settings/payouts", new { hold_days = 3 }), 200);
-        var old = TestApp.Start.UtcDateTime.AddDays(-10);
+        var old = app.Clock.GetUtcNow().UtcDateTime.AddDays(-10);
         var a = await t.AffiliateAsync("A");
         var b = await t.AffiliateAsync("B");
         var c = await t.AffiliateAsync("C");
         var approved = await t.CommissionAsync(a, 10m, earnedAt: old);
         var voided = await t.CommissionAsync(a, 11m, earnedAt: old);
         await t.PostAsync($"{Url}/{voided}/void");
-        var pending = await t.CommissionAsync(a, 12m, earnedAt: TestApp.Start.UtcDateTime.AddDays(-1));
+        var pending = await t.CommissionAsync(a, 12m, earnedAt: app.Clock.GetUtcNow().UtcDateTime.AddDays(-1));
         var inPayout = await t.CommissionAsync(b, 13m, earnedAt: old);
         var inProcessing = await t.CommissionAsync(c, 14m, earnedAt: old);
         var processingPayout = await t.PayoutAsync(c);
@@ -254,7 +258,7 @@ public sealed class CommissionsTests
     [Fact]
     public async Task Void_of_a_commission_in_a_payout_is_409()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var affiliate = await t.AffiliateAsync();
         var id = await t.CommissionAsync(affiliate, 30m);
@@ -272,7 +276,7 @@ public sealed class CommissionsTests
     [Fact]
     public async Task After_a_payout_fails_its_commissions_go_into_the_next_payout()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var (affiliate, first) = await t.PendingPayoutAsync(100m, 50m);
         var ids = await IdsAsync(t, $"affiliate_id={affiliate}");
@@ -311,7 +315,7 @@ public sealed class CommissionsTests
     [Fact]
     public async Task A_manual_payout_with_nothing_payable_is_422_and_makes_no_payout()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var empty = await t.AffiliateAsync();
         var voidedOnly = await t.AffiliateAsync();
@@ -340,7 +344,7 @@ public sealed class CommissionsTests
     [Fact]
     public async Task A_manual_payout_may_be_below_the_minimum()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var (_, payout) = await t.PendingPayoutAsync(0.01m);
 

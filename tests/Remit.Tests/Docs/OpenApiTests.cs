@@ -6,12 +6,13 @@ using Remit.Tests.Infrastructure;
 
 namespace Remit.Tests.Docs;
 
-public sealed class OpenApiTests
+/// <summary>The OpenAPI document and the reference at /docs. One host for the class: every test reads the same document.</summary>
+public sealed class OpenApiTests(SharedApp shared) : IClassFixture<SharedApp>
 {
     [Fact]
     public async Task The_openapi_document_lists_every_seed_route_with_its_method()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var http = app.ClientWith(null);
         var doc = JsonNode.Parse(await http.GetStringAsync("/openapi/v1.json"))!;
         var paths = doc["paths"]!.AsObject();
@@ -42,7 +43,7 @@ public sealed class OpenApiTests
     [Fact]
     public async Task Every_operation_has_a_unique_operationId_a_summary_and_a_description()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var operations = Operations(await DocumentAsync(app)).ToList();
         Assert.All(operations, o =>
         {
@@ -58,7 +59,7 @@ public sealed class OpenApiTests
     [Fact]
     public async Task Every_operation_requires_the_bearer_scheme_and_names_the_scope_the_endpoint_enforces()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var doc = await DocumentAsync(app);
         var bearer = doc["components"]!["securitySchemes"]![OpenApiDocs.BearerScheme]!;
         Assert.Equal("http", bearer["type"]!.GetValue<string>());
@@ -104,7 +105,7 @@ public sealed class OpenApiTests
     [InlineData("/v1/settings/paypal", "client_secret_set,base_url")]
     public async Task A_settings_PUT_documents_the_fields_it_accepts_not_the_answer(string path, string readOnly)
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var doc = await DocumentAsync(app);
         var request = Component(doc, doc["paths"]![path]!["put"]!["requestBody"]!["content"]!["application/json"]!["schema"]!);
@@ -128,7 +129,7 @@ public sealed class OpenApiTests
     [Fact]
     public async Task Amounts_are_documented_as_decimal_numbers_never_strings()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var schemas = (await DocumentAsync(app))["components"]!["schemas"]!;
         foreach (var (schema, field) in new[] { ("PayoutDto", "amount"), ("PayoutSettings", "min_payout"), ("CommissionBody", "amount") })
         {
@@ -143,7 +144,7 @@ public sealed class OpenApiTests
     [Fact]
     public async Task The_contract_check_refuses_an_undeclared_status_a_wrong_type_and_an_unknown_field()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         await t.GetAsync("/v1/payouts/stats");
         var contract = await OpenApiContract.LoadAsync((r, ct) => app.ClientWith(null).SendAsync(r, ct), new Uri("http://localhost"), default);
@@ -164,7 +165,7 @@ public sealed class OpenApiTests
     [Fact]
     public async Task The_reference_at_docs_is_served_locally_without_a_cdn()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var http = app.ClientWith(null);
         var html = await http.GetStringAsync("/docs/index.html");
         Assert.Contains("swagger-ui", html);

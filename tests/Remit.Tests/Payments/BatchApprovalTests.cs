@@ -8,9 +8,10 @@ using Api = Remit.Tests.Infrastructure.Api;
 
 /// <summary>
 /// Two-person approval: a batch whose total reaches approval_threshold cannot be sent, downloaded or completed
-/// until someone other than its creator approves it; the audit trail names both.
+/// until someone other than its creator approves it; the audit trail names both. One host for the class, a program
+/// per test.
 /// </summary>
-public sealed class BatchApprovalTests
+public sealed class BatchApprovalTests(SharedApp shared) : IClassFixture<SharedApp>
 {
     private static async Task SetThresholdAsync(Tenant t, object? threshold, int status = 200) =>
         await Api.ExpectAsync(await t.Http.PutAsJsonAsync("/v1/settings/payouts", new Dictionary<string, object?> { ["approval_threshold"] = threshold }), status);
@@ -18,7 +19,7 @@ public sealed class BatchApprovalTests
     [Fact]
     public async Task A_batch_over_the_threshold_waits_for_a_second_token_and_its_creator_cannot_approve_it()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync("basic");
         await Api.ExpectAsync(await t.Http.PutAsJsonAsync("/v1/settings/paypal", new { client_id = "approval-client", client_secret = "approval-paypal-secret-7c1", environment = "sandbox" }), 200);
         await SetThresholdAsync(t, 100m);
@@ -64,7 +65,7 @@ public sealed class BatchApprovalTests
     [Fact]
     public async Task A_batch_under_the_threshold_or_with_approval_off_needs_no_approval()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync("nano");
         await SetThresholdAsync(t, 100m);
         var (_, small) = await t.PendingPayoutAsync(99.99m);
@@ -83,7 +84,7 @@ public sealed class BatchApprovalTests
     [Fact]
     public async Task The_threshold_is_a_payout_setting_checked_like_the_others()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         Assert.Null((await t.GetAsync("/v1/settings/payouts"))["data"]!["approval_threshold"]);
         await SetThresholdAsync(t, 2500.5m);

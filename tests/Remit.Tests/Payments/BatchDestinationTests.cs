@@ -7,13 +7,16 @@ namespace Remit.Tests.Payments;
 
 using Api = Remit.Tests.Infrastructure.Api;
 
-/// <summary>A batch whose file could not be written is refused when it is made (422), never a 500 at download or completion.</summary>
-public sealed class BatchDestinationTests
+/// <summary>
+/// A batch whose file could not be written is refused when it is made (422), never a 500 at download or completion.
+/// One host for the class, a program per test.
+/// </summary>
+public sealed class BatchDestinationTests(SharedApp shared) : IClassFixture<SharedApp>
 {
     [Fact]
     public async Task Changing_the_method_by_patch_drops_the_old_methods_account_and_the_new_method_waits_for_its_details()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync("custom");
         var affiliate = await t.AffiliateWithAsync(PaymentsSetup.Bank("000123456789"));
 
@@ -34,7 +37,7 @@ public sealed class BatchDestinationTests
     [Fact]
     public async Task A_payout_whose_destination_is_not_of_its_method_is_refused_at_batch_creation_and_nothing_moves()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync("custom");
         await t.WithoutTaxGateAsync();
         var good = await t.MethodPayoutAsync(PaymentsSetup.Crypto(), 10m, "Grace Hopper");
@@ -60,7 +63,7 @@ public sealed class BatchDestinationTests
     [Fact]
     public async Task A_batch_made_before_the_checks_with_a_destination_its_file_cannot_carry_is_a_409_naming_it_not_a_500()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync("custom");
         await t.WithoutTaxGateAsync();
         var good = await t.MethodPayoutAsync(PaymentsSetup.Crypto(), 10m, "Grace Hopper");
@@ -80,7 +83,7 @@ public sealed class BatchDestinationTests
     [Fact]
     public async Task A_bank_payout_over_nachas_entry_limit_is_refused_at_batch_creation()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync("basic");
         await t.SetAchAsync();
         var small = await t.MethodPayoutAsync(PaymentsSetup.Bank(), 10m, "Grace Hopper");

@@ -10,13 +10,16 @@ namespace Remit.Tests.Payments;
 
 using Api = Remit.Tests.Infrastructure.Api;
 
-/// <summary>GET /v1/payout-batches/{id}/file: NACHA, PayPal upload CSV and USDC transfer list, from a real batch.</summary>
-public sealed class BatchFileTests
+/// <summary>
+/// GET /v1/payout-batches/{id}/file: NACHA, PayPal upload CSV and USDC transfer list, from a real batch. One host for
+/// the class, a program per test.
+/// </summary>
+public sealed class BatchFileTests(SharedApp shared) : IClassFixture<SharedApp>
 {
     [Fact]
     public async Task A_250_payout_bank_batch_gives_a_nacha_file_that_obeys_every_control_total_and_reads_back()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync("basic");
         await t.SetAchAsync();
         // 250 affiliates and payouts arranged in the database directly (the API path is covered by the other tests);
@@ -117,7 +120,7 @@ public sealed class BatchFileTests
     [Fact]
     public async Task A_bank_batch_file_needs_the_ach_settings()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync("basic");
         var batch = (await t.BatchAsync("bank", [await t.MethodPayoutAsync(PaymentsSetup.Bank())])).Id();
         var error = await Api.ErrorAsync(await t.Http.GetAsync($"/v1/payout-batches/{batch}/file"), 422, "VALIDATION_ERROR");
@@ -129,7 +132,7 @@ public sealed class BatchFileTests
     [Fact]
     public async Task A_paypal_batch_file_is_the_paypal_upload_csv()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync("nano");
         var affiliate = await t.AffiliateAsync("Ada", "ada@example.com");
         await t.CommissionAsync(affiliate, 1250m);
@@ -150,7 +153,7 @@ public sealed class BatchFileTests
     [Fact]
     public async Task A_paypal_upload_csv_never_carries_a_formula()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync("nano", name: "@Acme");
         var affiliate = await t.AffiliateAsync("Eve", "=1+1@example.com");
         await t.CommissionAsync(affiliate, 10m);
@@ -166,7 +169,7 @@ public sealed class BatchFileTests
     [Fact]
     public async Task A_crypto_batch_file_lists_usdc_transfers_with_six_decimals()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync("custom");
         await t.WithoutTaxGateAsync();
         var evm = await t.MethodPayoutAsync(PaymentsSetup.Crypto("polygon"), 12.5m);
@@ -185,7 +188,7 @@ public sealed class BatchFileTests
     [Fact]
     public async Task Downloading_a_file_is_in_the_audit_trail()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync("basic");
         var batch = (await t.BatchAsync("paypal", [await t.MethodPayoutAsync(null)])).Id();
         await t.Http.GetAsync($"/v1/payout-batches/{batch}/file");

@@ -7,13 +7,16 @@ namespace Remit.Tests.Payments;
 
 using Api = Remit.Tests.Infrastructure.Api;
 
-/// <summary>POST /v1/payout-batches and completing batches: all or none, one method, the plan's methods only.</summary>
-public sealed class BatchTests
+/// <summary>
+/// POST /v1/payout-batches and completing batches: all or none, one method, the plan's methods only. One host for the
+/// class, a program per test.
+/// </summary>
+public sealed class BatchTests(SharedApp shared) : IClassFixture<SharedApp>
 {
     [Fact]
     public async Task A_batch_moves_its_pending_payouts_to_processing_together()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync("basic");
         var a = await t.MethodPayoutAsync(PaymentsSetup.Bank(), 120.50m);
         var b = await t.MethodPayoutAsync(PaymentsSetup.Bank("5550001"), 30m);
@@ -45,7 +48,7 @@ public sealed class BatchTests
     [MemberData(nameof(PlanMethods))]
     public async Task Each_plan_batches_its_methods_and_refuses_the_rest_naming_the_plan(string plan, string method, bool allowed)
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync(plan);
         if (plan is "standard" or "custom") await t.WithoutTaxGateAsync();
         // A payout of the method where the plan has it; otherwise any payout (the plan check comes first).
@@ -64,7 +67,7 @@ public sealed class BatchTests
     [Fact]
     public async Task One_payout_that_is_not_pending_refuses_the_batch_naming_it_and_nothing_moves()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync("basic");
         var a = await t.MethodPayoutAsync(null);
         var b = await t.MethodPayoutAsync(null);
@@ -80,7 +83,7 @@ public sealed class BatchTests
     [Fact]
     public async Task One_payout_of_another_method_refuses_the_batch_naming_it()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync("basic");
         var paypal = await t.MethodPayoutAsync(null);
         var bank = await t.MethodPayoutAsync(PaymentsSetup.Bank());
@@ -92,7 +95,7 @@ public sealed class BatchTests
     [Fact]
     public async Task Another_programs_payout_or_batch_is_not_found()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var mine = await app.NewProgramAsync("basic");
         var theirs = await app.NewProgramAsync("basic", name: "Other");
         var own = await mine.MethodPayoutAsync(null);
@@ -113,7 +116,7 @@ public sealed class BatchTests
     [Fact]
     public async Task A_filter_picks_the_pending_payouts_of_the_method_it_matches()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync("basic");
         var affiliate = await t.AffiliateWithAsync(PaymentsSetup.Bank(), "Grace Hopper");
         await t.CommissionAsync(affiliate, 10m);
@@ -134,7 +137,7 @@ public sealed class BatchTests
     [Fact]
     public async Task Two_concurrent_batches_over_the_same_payouts_give_exactly_one_batch()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync("basic");
         var ids = new List<long>();
         for (var i = 0; i < 5; i++) ids.Add(await t.MethodPayoutAsync(null, 10m + i));
@@ -162,7 +165,7 @@ public sealed class BatchTests
     [Fact]
     public async Task Completing_a_file_batch_completes_its_processing_payouts_and_the_batch()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync("nano");
         var a = await t.MethodPayoutAsync(null);
         var b = await t.MethodPayoutAsync(null);
@@ -181,7 +184,7 @@ public sealed class BatchTests
     [Fact]
     public async Task A_batch_with_a_failed_payout_ends_partially_failed_and_all_failed_ends_failed()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync("basic");
         var a = await t.MethodPayoutAsync(null);
         var b = await t.MethodPayoutAsync(null);
@@ -200,7 +203,7 @@ public sealed class BatchTests
     [Fact]
     public async Task A_crypto_batch_completes_only_with_a_valid_transaction_hash_for_each_payout()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync("custom");
         await t.WithoutTaxGateAsync();
         var evm = await t.MethodPayoutAsync(PaymentsSetup.Crypto("base"));
@@ -226,7 +229,7 @@ public sealed class BatchTests
     [Fact]
     public async Task Bad_bodies_are_422_naming_the_field()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync("basic");
         var payout = await t.MethodPayoutAsync(null);
         async Task<string> FieldOf(object body) =>

@@ -5,8 +5,11 @@ namespace Remit.Tests.Payments;
 
 using Api = Remit.Tests.Infrastructure.Api;
 
-/// <summary>PUT /v1/affiliates/{id}/payout-method: each plan's methods, validation, masking, and payout snapshots.</summary>
-public sealed class PayoutMethodTests
+/// <summary>
+/// PUT /v1/affiliates/{id}/payout-method: each plan's methods, validation, masking, and payout snapshots. One host for
+/// the class, a program per test.
+/// </summary>
+public sealed class PayoutMethodTests(SharedApp shared) : IClassFixture<SharedApp>
 {
     public static TheoryData<string, string, bool> PlanMethods => new()
     {
@@ -20,7 +23,7 @@ public sealed class PayoutMethodTests
     [MemberData(nameof(PlanMethods))]
     public async Task Each_plan_allows_its_methods_and_refuses_the_rest_naming_the_plan(string plan, string method, bool allowed)
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync(plan);
         var affiliate = await t.AffiliateAsync();
         object body = method switch
@@ -47,7 +50,7 @@ public sealed class PayoutMethodTests
     [Fact]
     public async Task A_bank_account_is_answered_and_shown_with_its_last_four_digits_only()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync("basic");
         var affiliate = await t.AffiliateAsync();
         var put = await t.Http.PutAsJsonAsync($"/v1/affiliates/{affiliate}/payout-method", PaymentsSetup.Bank("9876543210123", "business", "savings", "Acme LLC"));
@@ -70,7 +73,7 @@ public sealed class PayoutMethodTests
     [Fact]
     public async Task A_wallet_is_shown_by_network_and_last_four_characters()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync("custom");
         var affiliate = await t.AffiliateAsync();
         var data = (await t.SetMethodAsync(affiliate, PaymentsSetup.Crypto("solana", PaymentsSetup.SolanaAddress)))["data"]!;
@@ -89,7 +92,7 @@ public sealed class PayoutMethodTests
     [InlineData("02100002a", false)]
     public async Task Routing_numbers_are_checked_by_their_3_7_1_check_digit(string routing, bool valid)
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync("basic");
         var affiliate = await t.AffiliateAsync();
         var response = await t.Http.PutAsJsonAsync($"/v1/affiliates/{affiliate}/payout-method", PaymentsSetup.Bank(routing: routing));
@@ -105,7 +108,7 @@ public sealed class PayoutMethodTests
     [InlineData("12-34-56", false)]
     public async Task Account_numbers_are_4_to_17_digits(string account, bool valid)
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync("basic");
         var affiliate = await t.AffiliateAsync();
         var response = await t.Http.PutAsJsonAsync($"/v1/affiliates/{affiliate}/payout-method", PaymentsSetup.Bank(account));
@@ -130,7 +133,7 @@ public sealed class PayoutMethodTests
     [InlineData("solana", "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", false)]
     public async Task Wallet_addresses_are_checked_for_their_network(string network, string address, bool valid)
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync("custom");
         var affiliate = await t.AffiliateAsync();
         var response = await t.Http.PutAsJsonAsync($"/v1/affiliates/{affiliate}/payout-method", PaymentsSetup.Crypto(network, address));
@@ -141,7 +144,7 @@ public sealed class PayoutMethodTests
     [Fact]
     public async Task Details_of_another_method_and_an_unknown_network_are_refused()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync("custom");
         var affiliate = await t.AffiliateAsync();
         var mixed = await t.Http.PutAsJsonAsync($"/v1/affiliates/{affiliate}/payout-method",
@@ -154,7 +157,7 @@ public sealed class PayoutMethodTests
     [Fact]
     public async Task A_payout_made_before_the_bank_details_were_given_cannot_be_batched()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync("basic");
         var affiliate = await t.AffiliateAsync();
         // payout_method alone through PATCH (product.md's affiliate fields); the account comes through PUT .../payout-method.
@@ -177,7 +180,7 @@ public sealed class PayoutMethodTests
     [Fact]
     public async Task Another_programs_affiliate_is_not_found()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var mine = await app.NewProgramAsync("basic");
         var theirs = await app.NewProgramAsync("basic", name: "Other");
         var affiliate = await theirs.AffiliateAsync();
@@ -187,7 +190,7 @@ public sealed class PayoutMethodTests
     [Fact]
     public async Task A_payout_keeps_where_it_was_sent_when_the_affiliate_changes_account_later()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync("basic");
         var affiliate = await t.AffiliateWithAsync(PaymentsSetup.Bank("111122223333"));
         await t.CommissionAsync(affiliate, 40m);

@@ -7,7 +7,11 @@ namespace Remit.Tests.Payouts;
 
 using Remit.Tests.Infrastructure;
 
-public sealed class CsvExportTests
+/// <summary>
+/// GET /v1/payouts/export. One host for the class, a program per test; the tests that check dates and times against
+/// the clock's start keep a host of their own.
+/// </summary>
+public sealed class CsvExportTests(SharedApp shared) : IClassFixture<SharedApp>
 {
     private const string Url = "/v1/payouts/export";
 
@@ -177,7 +181,7 @@ public sealed class CsvExportTests
     [Fact]
     public async Task A_large_export_streams_every_row()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var affiliate = await t.AffiliateAsync("Bulk, \"Many\" Rows", "bulk@example.com");
         var now = app.Clock.GetUtcNow().UtcDateTime;
@@ -251,7 +255,7 @@ public sealed class CsvExportTests
     [InlineData("?sort=name")]
     public async Task A_bad_filter_is_a_422_envelope_not_a_file(string query)
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         await t.PendingPayoutAsync(10m);
 
@@ -265,7 +269,7 @@ public sealed class CsvExportTests
     [Fact]
     public async Task Another_programs_affiliate_filter_is_404_and_the_scope_is_required()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var other = await app.NewProgramAsync(name: "Other");
         var (theirs, _) = await other.PendingPayoutAsync(10m);

@@ -4,8 +4,11 @@ namespace Remit.Tests.Payouts;
 
 using Remit.Tests.Infrastructure;
 
-/// <summary>Date filters over HTTP where a day's midnight does not exist, and at the edges of the calendar.</summary>
-public sealed class DateFilterTests
+/// <summary>
+/// Date filters over HTTP where a day's midnight does not exist, and at the edges of the calendar. One host for the
+/// class, a program per test; the test that sets the clock to a fixed date keeps a host of its own.
+/// </summary>
+public sealed class DateFilterTests(SharedApp shared) : IClassFixture<SharedApp>
 {
     /// <summary>
     /// In Santiago 2026-09-06 begins at 01:00 (-03), i.e. 04:00Z: a payout made a minute before belongs to the 5th,
@@ -34,7 +37,7 @@ public sealed class DateFilterTests
     [InlineData("completed_to=9998-12-31")]
     public async Task The_first_and_last_supported_days_filter_normally(string filter)
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync(timeZone: "Pacific/Kiritimati");
         var (_, payout) = await t.PendingPayoutAsync(10m);
         await t.PostAsync($"/v1/payouts/{payout}/complete");
@@ -50,7 +53,7 @@ public sealed class DateFilterTests
     [InlineData("/v1/payouts/export?created_from=0000-12-31", "created_from")]
     public async Task Years_outside_1_to_9998_are_a_422_naming_the_filter(string url, string field)
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync(timeZone: "America/Santiago");
         await t.PendingPayoutAsync(10m);
 

@@ -5,8 +5,11 @@ namespace Remit.Tests.Payouts;
 
 using Api = Remit.Tests.Infrastructure.Api;
 
-/// <summary>The seed's lifecycle table, row by row, and every move it does not list.</summary>
-public sealed class LifecycleTests
+/// <summary>
+/// The seed's lifecycle table, row by row, and every move it does not list. One host for the class, a program per
+/// test; the clock only moves on, so times are checked against the clock as it stands.
+/// </summary>
+public sealed class LifecycleTests(SharedApp shared) : IClassFixture<SharedApp>
 {
     private static readonly Dictionary<string, string> Endpoint = new()
     {
@@ -31,10 +34,11 @@ public sealed class LifecycleTests
     [InlineData("processing", "failed")]
     public async Task Every_allowed_transition_moves_the_payout_and_its_commissions(string from, string to)
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var (affiliate, payout) = await PayoutIn(t, from);
         app.Clock.Advance(TimeSpan.FromMinutes(5));
+        var movedAt = app.Clock.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
         object request = to switch
         {
@@ -45,7 +49,7 @@ public sealed class LifecycleTests
         var body = await t.PostAsync($"/v1/payouts/{payout}/{Endpoint[to]}", request);
         var data = body["data"]!;
         Assert.Equal(to, data["status"]!.GetValue<string>());
-        Assert.Equal("2026-03-15T12:05:00Z", data[$"{to}_at"]!.GetValue<string>());
+        Assert.Equal(movedAt, data[$"{to}_at"]!.GetValue<string>());
         Assert.Equal("by test", data["notes"]!.GetValue<string>());
         var history = data["status_history"]!.AsArray();
         Assert.Equal(from, history[^1]!["from"]!.GetValue<string>());
@@ -70,7 +74,7 @@ public sealed class LifecycleTests
     [InlineData("failed", "failed")]
     public async Task Every_transition_not_in_the_table_is_409_and_changes_nothing(string from, string to)
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var (affiliate, payout) = await PayoutIn(t, from);
         var before = (await t.GetAsync($"/v1/payouts/{payout}"))["data"]!.ToJsonString();
@@ -88,7 +92,7 @@ public sealed class LifecycleTests
     [Fact]
     public async Task A_failed_payouts_commissions_go_into_the_next_payout_and_the_failed_one_keeps_its_history()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var (affiliate, first) = await t.PendingPayoutAsync(30m, 20m);
         await t.PostAsync($"/v1/payouts/{first}/fail", new { reason = "PayPal account restricted" });
@@ -109,7 +113,7 @@ public sealed class LifecycleTests
     [Fact]
     public async Task A_payout_takes_all_payable_commissions_and_its_amount_is_their_sum()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var affiliate = await t.AffiliateAsync();
         var other = await t.AffiliateAsync("Other Person");
@@ -133,7 +137,7 @@ public sealed class LifecycleTests
     [Fact]
     public async Task Bulk_complete_answers_per_id_with_per_payout_references()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var (_, a) = await t.PendingPayoutAsync(10m);
         var (_, b) = await PayoutIn(t, "processing");
@@ -160,7 +164,7 @@ public sealed class LifecycleTests
     [Fact]
     public async Task Bulk_processing_moves_pending_ones_and_refuses_the_rest()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var (_, a) = await t.PendingPayoutAsync(10m);
         var (_, b) = await PayoutIn(t, "processing");
@@ -178,7 +182,7 @@ public sealed class LifecycleTests
     [InlineData("\"1\"")]
     public async Task Bulk_ids_must_be_1_to_1000_distinct_ids(string ids)
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var response = await t.Http.PostAsync("/v1/payouts/bulk-complete", new StringContent($"{{\"ids\": {ids}}}", System.Text.Encoding.UTF8, "application/json"));
         await Api.ErrorAsync(response, 422, "VALIDATION_ERROR");
@@ -187,7 +191,7 @@ public sealed class LifecycleTests
     [Fact]
     public async Task Bulk_of_1001_ids_is_refused()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var response = await t.Http.PostAsJsonAsync("/v1/payouts/bulk-processing", new { ids = Enumerable.Range(1, 1001) });
         await Api.ErrorAsync(response, 422, "VALIDATION_ERROR");

@@ -8,13 +8,16 @@ namespace Remit.Tests.Payouts;
 
 using Api = Remit.Tests.Infrastructure.Api;
 
-/// <summary>GET /v1/payouts/{id}/statement read back by an independent PDF reader.</summary>
-public sealed class StatementApiTests
+/// <summary>
+/// GET /v1/payouts/{id}/statement read back by an independent PDF reader. One host for the class, a program per test;
+/// the render-limit test takes the host's render permits, so it keeps a host of its own.
+/// </summary>
+public sealed class StatementApiTests(SharedApp shared) : IClassFixture<SharedApp>
 {
     [Fact]
     public async Task The_statement_lists_every_commission_and_the_total_with_names_in_any_script()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync(name: "Δοκιμή Shop");
         var affiliate = await t.AffiliateAsync("Дмитрий 山田太郎 김민준");
         await t.CommissionAsync(affiliate, 1234.56m, "ORD-ALPHA", new DateTime(2026, 2, 1, 10, 0, 0, DateTimeKind.Utc));
@@ -52,7 +55,7 @@ public sealed class StatementApiTests
     [Fact]
     public async Task A_statement_of_40000_commissions_has_every_page_the_last_line_and_the_total()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var affiliate = await t.AffiliateAsync("Bulk Seller");
         var first = await t.CommissionAsync(affiliate, 1.25m);
@@ -122,7 +125,7 @@ public sealed class StatementApiTests
     [Fact]
     public async Task Another_programs_statement_is_not_found()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var a = await app.NewProgramAsync();
         var b = await app.NewProgramAsync(name: "Other");
         var (_, payout) = await b.PendingPayoutAsync(5m);

@@ -6,7 +6,11 @@ namespace Remit.Tests.Requests;
 
 using Remit.Tests.Infrastructure;
 
-public sealed class RequestsTests
+/// <summary>
+/// Payout requests. One host for the class, a program per test. The clock only moves on: commissions dated from its
+/// start are at least that old, and times are checked against the clock as it stands.
+/// </summary>
+public sealed class RequestsTests(SharedApp shared) : IClassFixture<SharedApp>
 {
     private const string Url = "/v1/payouts/requests";
 
@@ -30,13 +34,15 @@ public sealed class RequestsTests
         return affiliate;
     }
 
+    private static string Now(TestApp app) => app.Clock.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
     private static async Task<long> PayoutCountAsync(Tenant t, long affiliate) =>
         (await t.GetAsync($"/v1/payouts?affiliate_id={affiliate}"))["meta"]!["total"]!.GetValue<long>();
 
     [Fact]
     public async Task Asking_is_422_when_early_requests_are_off()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var affiliate = await AffiliateWithAsync(t, 500m);
 
@@ -50,7 +56,7 @@ public sealed class RequestsTests
     [Fact]
     public async Task Asking_is_422_when_the_payable_balance_is_below_the_minimum()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         await AllowRequestsAsync(t, minPayout: 50m);
         var affiliate = await AffiliateWithAsync(t, 30m, 19.99m);
@@ -71,7 +77,7 @@ public sealed class RequestsTests
     [Fact]
     public async Task Asking_is_422_while_the_affiliate_has_a_pending_request()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         await AllowRequestsAsync(t);
         var affiliate = await AffiliateWithAsync(t, 100m);
@@ -88,7 +94,7 @@ public sealed class RequestsTests
     [Fact]
     public async Task Asking_answers_201_with_the_payable_balance()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         await AllowRequestsAsync(t, minPayout: 25m);
         await Api.ExpectAsync(await t.Http.PutAsJsonAsync("/v1/settings/payouts", new { hold_days = 2 }), 200);
@@ -109,7 +115,7 @@ public sealed class RequestsTests
         Assert.Equal("Rent is due", request["note"]!.GetValue<string>());
         Assert.Null(request["payout_id"]);
         Assert.Null(request["rejection_reason"]);
-        Assert.Equal("2026-03-15T12:00:00Z", request["created_at"]!.GetValue<string>());
+        Assert.Equal(Now(app), request["created_at"]!.GetValue<string>());
         Assert.EndsWith($"{Url}/{request["id"]}", response.Headers.Location!.ToString());
         // Asking makes no payout.
         Assert.Equal(0, await PayoutCountAsync(t, affiliate));
@@ -118,7 +124,7 @@ public sealed class RequestsTests
     [Fact]
     public async Task Asking_for_an_unknown_or_missing_affiliate()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var other = await app.NewProgramAsync(name: "Other");
         await AllowRequestsAsync(t);
@@ -131,7 +137,7 @@ public sealed class RequestsTests
     [Fact]
     public async Task List_filters_by_status_pages_and_shows_pending_first()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         await AllowRequestsAsync(t);
         var oldest = await AskOkAsync(t, await AffiliateWithAsync(t, 60m));
@@ -180,7 +186,7 @@ public sealed class RequestsTests
     [Fact]
     public async Task Get_one_request()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         await AllowRequestsAsync(t);
         var affiliate = await AffiliateWithAsync(t, 64.1m);
@@ -202,7 +208,7 @@ public sealed class RequestsTests
     [Fact]
     public async Task Approve_makes_a_pending_payout_of_what_is_payable_now()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         await AllowRequestsAsync(t);
         var affiliate = await AffiliateWithAsync(t, 100m);
@@ -211,6 +217,7 @@ public sealed class RequestsTests
         // Earned after the request: payable now, so it goes into the payout too.
         await t.CommissionAsync(affiliate, 25.25m);
         app.Clock.Advance(TimeSpan.FromHours(1));
+        var decidedAt = Now(app);
 
         var response = await t.Http.PostAsync($"{Url}/{Id(request)}/approve", null);
         var approved = (await Api.ExpectAsync(response, 200))["data"]!;
@@ -218,7 +225,7 @@ public sealed class RequestsTests
         Assert.Equal("approved", approved["status"]!.GetValue<string>());
         Assert.Equal(Id(request), Id(approved));
         Assert.Equal("100.00", Api.Raw(approved["amount"])); // the amount asked stays as asked
-        Assert.Equal("2026-03-15T13:00:00Z", approved["decided_at"]!.GetValue<string>());
+        Assert.Equal(decidedAt, approved["decided_at"]!.GetValue<string>());
         var payoutId = approved["payout_id"]!.GetValue<long>();
         var payout = (await t.GetAsync($"/v1/payouts/{payoutId}"))["data"]!;
         Assert.Equal("pending", payout["status"]!.GetValue<string>());
@@ -239,7 +246,7 @@ public sealed class RequestsTests
     [Fact]
     public async Task Approve_with_nothing_payable_is_422_and_the_request_stays_pending()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         await AllowRequestsAsync(t);
         var affiliate = await t.AffiliateAsync();
@@ -269,7 +276,7 @@ public sealed class RequestsTests
     [Fact]
     public async Task Approving_or_rejecting_a_decided_request_is_409_and_changes_nothing()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         await AllowRequestsAsync(t);
         var a1 = await AffiliateWithAsync(t, 100m);
@@ -302,7 +309,7 @@ public sealed class RequestsTests
     [Fact]
     public async Task Reject_with_a_reason_shows_it()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         await AllowRequestsAsync(t);
         var affiliate = await AffiliateWithAsync(t, 100m);
@@ -323,7 +330,7 @@ public sealed class RequestsTests
     [Fact]
     public async Task Reject_and_approve_work_with_no_body_and_no_content_type()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         await AllowRequestsAsync(t);
         var first = await AskOkAsync(t, await AffiliateWithAsync(t, 100m));
@@ -346,7 +353,7 @@ public sealed class RequestsTests
     [Fact]
     public async Task Reject_with_a_bad_body_is_422()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         await AllowRequestsAsync(t);
         var request = await AskOkAsync(t, await AffiliateWithAsync(t, 100m));
@@ -360,7 +367,7 @@ public sealed class RequestsTests
     [Fact]
     public async Task Ten_concurrent_approvals_make_exactly_one_payout()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         await AllowRequestsAsync(t);
         var affiliate = await AffiliateWithAsync(t, 100m, 50m);

@@ -13,8 +13,9 @@ using Api = Remit.Tests.Infrastructure.Api;
 /// Merge-and-validate writes raced through HTTP, each request on its own connection (on PostgreSQL, its own server
 /// session): whatever the interleaving, what is stored is something the rules accept, and every request's answer
 /// is true of it. Rounds repeat the race because any one round may happen to run the two requests one after the other.
+/// One host for the class, a program per test.
 /// </summary>
-public sealed class SettingsConcurrencyTests
+public sealed class SettingsConcurrencyTests(SharedApp shared) : IClassFixture<SharedApp>
 {
     private const int Rounds = 20;
 
@@ -37,7 +38,7 @@ public sealed class SettingsConcurrencyTests
     [Fact]
     public async Task Racing_partial_payout_settings_never_store_a_day_the_frequency_forbids()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         for (var round = 0; round < Rounds; round++)
         {
@@ -64,7 +65,7 @@ public sealed class SettingsConcurrencyTests
     [Fact]
     public async Task Ach_and_paypal_settings_saved_during_payout_settings_changes_all_land()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         // Fewer rounds: three writers at once on SQLite queue behind its single write lock.
         for (var round = 0; round < Rounds / 4; round++)
@@ -87,7 +88,7 @@ public sealed class SettingsConcurrencyTests
     [Fact]
     public async Task Racing_affiliate_patches_keep_the_search_finding_the_new_name_and_email()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var affiliate = await t.AffiliateAsync("Start Name");
         for (var round = 0; round < Rounds; round++)
@@ -108,7 +109,7 @@ public sealed class SettingsConcurrencyTests
     [Fact]
     public async Task A_patch_racing_a_payout_method_change_never_leaves_one_methods_details_on_another()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var affiliate = await t.AffiliateAsync();
         var bank = new

@@ -6,7 +6,11 @@ namespace Remit.Tests.Settings;
 
 using Remit.Tests.Infrastructure;
 
-public sealed class SettingsTests
+/// <summary>
+/// GET and PUT /v1/settings/payouts. One host for the class, a program per test: settings are per program, and
+/// commissions are dated from the clock as it stands, which an earlier test of the class may have moved on.
+/// </summary>
+public sealed class SettingsTests(SharedApp shared) : IClassFixture<SharedApp>
 {
     private const string Url = "/v1/settings/payouts";
 
@@ -27,7 +31,7 @@ public sealed class SettingsTests
     [Fact]
     public async Task Defaults_are_monthly_on_day_1_with_a_50_minimum_and_everything_off()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
 
         var data = (await t.GetAsync(Url))["data"]!;
@@ -43,7 +47,7 @@ public sealed class SettingsTests
     [Fact]
     public async Task Put_of_the_seeds_example_answers_200_with_the_merged_settings_and_keeps_them()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         await PutOkAsync(t, """{"hold_days": 4, "payout_frequency": "weekly", "payout_day": 3}""");
 
@@ -69,7 +73,7 @@ public sealed class SettingsTests
     [Fact]
     public async Task Put_of_a_subset_keeps_the_other_fields()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
 
         await PutOkAsync(t, """{"hold_days": 3}""");
@@ -106,7 +110,7 @@ public sealed class SettingsTests
     [InlineData("""{"hold_days": null}""", "hold_days")]
     public async Task Invalid_settings_are_422_naming_the_field(string body, string field)
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
 
         await PutInvalidAsync(t, body, field);
@@ -115,7 +119,7 @@ public sealed class SettingsTests
     [Fact]
     public async Task An_unknown_field_is_422_naming_it()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
 
         var error = await PutInvalidAsync(t, """{"hold_days": 2, "payout_dya": 3}""", "payout_dya");
@@ -132,7 +136,7 @@ public sealed class SettingsTests
     [InlineData("{\"payout_day\": ")]
     public async Task A_body_that_is_not_a_json_object_is_422(string body)
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
 
         await Api.ErrorAsync(await PutRawAsync(t, body), 422, "VALIDATION_ERROR");
@@ -141,7 +145,7 @@ public sealed class SettingsTests
     [Fact]
     public async Task The_merged_result_is_validated_as_a_whole()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
 
         await PutOkAsync(t, """{"payout_day": 28}""");
@@ -161,7 +165,7 @@ public sealed class SettingsTests
     [Fact]
     public async Task Boundaries_that_are_allowed()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
 
         var data = await PutOkAsync(t, """{"min_payout": 0, "hold_days": 365, "payout_day": 28}""");
@@ -176,7 +180,7 @@ public sealed class SettingsTests
     [Fact]
     public async Task A_rejected_put_changes_nothing()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var before = await PutOkAsync(t, """{"payout_frequency": "weekly", "payout_day": 5, "min_payout": 75, "hold_days": 10}""");
 
@@ -195,7 +199,7 @@ public sealed class SettingsTests
     [Fact]
     public async Task Settings_are_per_program()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var a = await app.NewProgramAsync();
         var b = await app.NewProgramAsync(name: "Other");
 
@@ -209,10 +213,10 @@ public sealed class SettingsTests
     [Fact]
     public async Task Hold_days_applies_to_commissions_already_earned()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var affiliate = await t.AffiliateAsync();
-        var commission = await t.CommissionAsync(affiliate, 80m, earnedAt: TestApp.Start.UtcDateTime.AddDays(-2));
+        var commission = await t.CommissionAsync(affiliate, 80m, earnedAt: app.Clock.GetUtcNow().UtcDateTime.AddDays(-2));
 
         Assert.Equal("approved", (await t.GetAsync($"/v1/commissions/{commission}"))["data"]!["status"]!.GetValue<string>());
         var a = (await t.GetAsync($"/v1/affiliates/{affiliate}"))["data"]!;
@@ -244,11 +248,11 @@ public sealed class SettingsTests
     [Fact]
     public async Task Lowering_hold_days_releases_commissions_at_once()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         await PutOkAsync(t, """{"hold_days": 30}""");
         var affiliate = await t.AffiliateAsync();
-        var commission = await t.CommissionAsync(affiliate, 19.99m, earnedAt: TestApp.Start.UtcDateTime.AddDays(-10));
+        var commission = await t.CommissionAsync(affiliate, 19.99m, earnedAt: app.Clock.GetUtcNow().UtcDateTime.AddDays(-10));
         Assert.Equal("pending", (await t.GetAsync($"/v1/commissions/{commission}"))["data"]!["status"]!.GetValue<string>());
         Assert.Equal("19.99", Api.Raw((await t.GetAsync($"/v1/affiliates/{affiliate}"))["data"]!["pending_balance"]));
 

@@ -11,8 +11,12 @@ namespace Remit.Tests.Tax1099;
 
 using Api = Remit.Tests.Infrastructure.Api;
 
-/// <summary>GET/POST /v1/tax/1099-nec/{year}...: the year's payees and statuses, the files, Copy B, filing and corrections.</summary>
-public sealed class Tax1099ApiTests
+/// <summary>
+/// GET/POST /v1/tax/1099-nec/{year}...: the year's payees and statuses, the files, Copy B, filing and corrections.
+/// One host for the class, a program per test, all in 2026 on the clock; the tests that set the clock to another
+/// year keep a host of their own.
+/// </summary>
+public sealed class Tax1099ApiTests(SharedApp shared) : IClassFixture<SharedApp>
 {
     private static readonly XNamespace Ir = "urn:us:gov:treasury:irs:ir";
 
@@ -126,7 +130,7 @@ public sealed class Tax1099ApiTests
     [Fact]
     public async Task PayPal_payouts_are_left_out_unless_the_program_includes_them()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await CustomAsync(app);
         var paypal = await PaidAsync(app, t, W9(), "paypal", 3_000m);
 
@@ -143,7 +147,7 @@ public sealed class Tax1099ApiTests
     [Fact]
     public async Task Corporations_and_w8_payees_are_never_listed_nor_in_a_file()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await CustomAsync(app);
         var person = await PaidAsync(app, t, W9(), "bank", 2_500m);
         var corporation = await PaidAsync(app, t, W9("Engines Inc", "c_corporation", "ein", "12-3456789"), "bank", 9_000m);
@@ -169,7 +173,7 @@ public sealed class Tax1099ApiTests
     [Fact]
     public async Task A_changed_amount_after_filing_makes_a_corrected_return_in_the_files()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await CustomAsync(app);
         var affiliate = await PaidAsync(app, t, W9(), "bank", 2_500m);
 
@@ -210,7 +214,7 @@ public sealed class Tax1099ApiTests
     [Fact]
     public async Task Files_need_the_payer_settings_and_a_missing_one_is_named()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync("custom");
         await PaidAsync(app, t, W9(), "bank", 2_500m);
 
@@ -235,7 +239,7 @@ public sealed class Tax1099ApiTests
     [InlineData("standard")]
     public async Task Plans_other_than_custom_are_refused_naming_the_plan(string plan)
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync(plan);
         foreach (var url in new[] { "/v1/tax/1099-nec/2026", "/v1/tax/1099-nec/2026/iris.csv", "/v1/tax/1099-nec/2026/iris.xml", "/v1/tax/1099-nec/2026/copy-b/1" })
         {
@@ -249,7 +253,7 @@ public sealed class Tax1099ApiTests
     [Fact]
     public async Task A_payee_without_a_valid_w9_is_missing_a_form_and_kept_out_of_the_files()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await CustomAsync(app);
         await Api.ExpectAsync(await t.Http.PutAsJsonAsync("/v1/settings/tax", new { require_tax_form = false }), 200);
         var missing = await PaidAsync(app, t, null, "bank", 2_500m);

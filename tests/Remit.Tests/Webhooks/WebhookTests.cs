@@ -18,9 +18,11 @@ using Api = Remit.Tests.Infrastructure.Api;
 
 /// <summary>
 /// Webhooks to the merchant, end to end: Remit's own deliverer (the hosted loop, on the test's fake clock) posting to a
-/// real HTTP listener, which checks every signature with its own implementation of the specification.
+/// real HTTP listener, which checks every signature with its own implementation of the specification. The tests that
+/// only register endpoints share one host (a program each); those that deliver, move the clock, change settings or
+/// read the log keep a host of their own.
 /// </summary>
-public sealed class WebhookTests
+public sealed class WebhookTests(SharedApp shared) : IClassFixture<SharedApp>
 {
     private const string AllowPrivate = "Remit:Webhooks:AllowPrivateNetworks";
 
@@ -365,7 +367,7 @@ public sealed class WebhookTests
     [InlineData("http://[fd00::1]/hook")]
     public async Task A_literal_private_address_is_refused_at_registration(string url)
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var error = await Api.ErrorAsync(await t.Http.PostAsJsonAsync("/v1/webhook-endpoints", new { url, events = new[] { "payout.created" } }),
             422, "VALIDATION_ERROR");
@@ -429,7 +431,7 @@ public sealed class WebhookTests
     [Fact]
     public async Task Endpoints_are_validated_changed_and_deleted_within_their_program()
     {
-        await using var app = await TestApp.StartAsync();
+        var app = shared.App;
         var t = await app.NewProgramAsync();
         var other = await app.NewProgramAsync();
         var bad = await Api.ErrorAsync(await t.Http.PostAsJsonAsync("/v1/webhook-endpoints", new { url = "ftp://example.com/x", events = new[] { "payout.paid" } }),
