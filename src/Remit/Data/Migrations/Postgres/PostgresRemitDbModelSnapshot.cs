@@ -852,9 +852,6 @@ namespace Remit.Data.Migrations.Postgres
                     b.HasIndex("ProgramId", "CompletedAt")
                         .HasDatabaseName("ix_payouts_program_id_completed_at");
 
-                    b.HasIndex("ProgramId", "CreatedAt")
-                        .HasDatabaseName("ix_payouts_program_id_created_at");
-
                     b.HasIndex("ProgramId", "ScheduleDate")
                         .HasDatabaseName("ix_payouts_program_id_schedule_date");
 
@@ -869,11 +866,14 @@ namespace Remit.Data.Migrations.Postgres
                     b.HasIndex("ProgramId", "BatchId", "Status")
                         .HasDatabaseName("ix_payouts_program_id_batch_id_status");
 
+                    b.HasIndex("ProgramId", "CreatedAt", "Id")
+                        .HasDatabaseName("ix_payouts_program_id_created_at_id");
+
                     b.HasIndex("ProgramId", "Method", "Status")
                         .HasDatabaseName("ix_payouts_program_id_method_status");
 
-                    b.HasIndex("ProgramId", "Status", "CreatedAt")
-                        .HasDatabaseName("ix_payouts_program_id_status_created_at");
+                    b.HasIndex("ProgramId", "Status", "CreatedAt", "Id")
+                        .HasDatabaseName("ix_payouts_program_id_status_created_at_id");
 
                     b.ToTable("payouts", (string)null);
                 });

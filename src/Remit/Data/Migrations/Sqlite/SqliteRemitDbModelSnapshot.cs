@@ -820,9 +820,6 @@ namespace Remit.Data.Migrations.Sqlite
                     b.HasIndex("ProgramId", "CompletedAt")
                         .HasDatabaseName("ix_payouts_program_id_completed_at");
 
-                    b.HasIndex("ProgramId", "CreatedAt")
-                        .HasDatabaseName("ix_payouts_program_id_created_at");
-
                     b.HasIndex("ProgramId", "ScheduleDate")
                         .HasDatabaseName("ix_payouts_program_id_schedule_date");
 
@@ -837,11 +834,14 @@ namespace Remit.Data.Migrations.Sqlite
                     b.HasIndex("ProgramId", "BatchId", "Status")
                         .HasDatabaseName("ix_payouts_program_id_batch_id_status");
 
+                    b.HasIndex("ProgramId", "CreatedAt", "Id")
+                        .HasDatabaseName("ix_payouts_program_id_created_at_id");
+
                     b.HasIndex("ProgramId", "Method", "Status")
                         .HasDatabaseName("ix_payouts_program_id_method_status");
 
-                    b.HasIndex("ProgramId", "Status", "CreatedAt")
-                        .HasDatabaseName("ix_payouts_program_id_status_created_at");
+                    b.HasIndex("ProgramId", "Status", "CreatedAt", "Id")
+                        .HasDatabaseName("ix_payouts_program_id_status_created_at_id");
 
                     b.ToTable("payouts", (string)null);
                 });
