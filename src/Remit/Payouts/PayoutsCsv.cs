@@ -36,8 +36,8 @@ public static class PayoutsCsv
 
         http.Response.ContentType = "text/csv; charset=utf-8";
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"payouts-{today:yyyy-MM-dd}.csv\"";
-        // Only the columns the file has: a whole payout row (its account snapshot, hold and return columns) cost the
-        // export a third of its time to read and materialise, for nothing it writes.
+        // Only the columns the file has: a whole payout row (its account snapshot, hold and return columns) was read and
+        // materialised for every line, for nothing the file shows.
         var rows = query.Apply(db.Payouts.AsNoTracking(), program)
             .Select(p => new ExportRow(p.Id, p.AffiliateId, p.Affiliate!.Name, p.Affiliate.Email, p.AmountMinor, p.Currency, p.Method,
                 p.Status, p.Reference, p.Notes, p.FailureReason, p.Source, p.CreatedAt, p.ProcessingAt, p.CompletedAt, p.FailedAt))
