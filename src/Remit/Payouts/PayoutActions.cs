@@ -277,13 +277,8 @@ public static class PayoutActions
                 .SetProperty(p => p.ProcessingAt, now)
                 .SetProperty(p => p.BatchId, batchId), ct);
         if (moved != ids.Count) return moved;
-        // One INSERT ... SELECT: the batch is new and not yet committed, so its payouts are exactly the rows just moved.
-        await db.Database.ExecuteSqlInterpolatedAsync($"""
-            INSERT INTO audit_events (program_id, actor_type, actor_id, actor_name, action, entity_type, entity_id, from_status, to_status, notes, "at")
-            SELECT program_id, {actor.Type}, NULLIF({actor.Id ?? ""}, ''), NULLIF({actor.Name ?? ""}, ''), {"payout." + PayoutStatus.Processing}, 'payout', id,
-                {PayoutStatus.Pending}, {PayoutStatus.Processing}, {"batch " + batchId.ToString(CultureInfo.InvariantCulture)}, {now}
-            FROM payouts WHERE program_id = {db.ProgramId} AND batch_id = {batchId}
-            """, ct);
+        // Every id moved (checked above), so their history rows are the moved rows'.
+        await AuditMovedAsync(db, ids, PayoutStatus.Pending, PayoutStatus.Processing, "batch " + batchId.ToString(CultureInfo.InvariantCulture), actor, now, ct);
         await WebhookEvents.PayoutsAsync(db, WebhookEventTypes.PayoutProcessing, ids, now, ct);
         return moved;
     }
