@@ -30,46 +30,92 @@ public static class PayoutActions
     /// day: a second one for the same affiliate and day fails on the unique key before it claims anything.
     /// </summary>
     public static async Task<(Payout? Payout, decimal Payable)> CreateAsync(RemitDb db, AffiliateProgram program, Affiliate affiliate, string source,
-        long? requestId, Actor actor, DateTime now, CancellationToken ct, DateOnly? scheduleDate = null)
+        long? requestId, Actor actor, DateTime now, CancellationToken ct, DateOnly? scheduleDate = null) =>
+        (await CreateManyAsync(db, program, [affiliate], source, requestId, 0, actor, now, ct, scheduleDate))[affiliate.Id];
+
+    /// <summary>
+    /// <see cref="CreateAsync"/> for many affiliates at once (the schedule pays them in chunks), in a fixed number of
+    /// statements however many: insert the payouts, claim every payable commission of each affiliate for its payout
+    /// in one conditional UPDATE, sum them per payout, drop the payouts not worth making, then the link rows, amounts,
+    /// history and webhook events of the rest, one statement each. The one way a payout is made, so a manual payout,
+    /// an approved request and a payout day make the same rows. Runs in the caller's transaction. Keyed by affiliate:
+    /// the payout made (null when none) and what was claimed for it (minor units). A payout is made only of a claimed
+    /// sum above zero, at least <paramref name="minPayoutMinor"/> and at most <see cref="Money.MaxPayoutMinor"/>,
+    /// judged on what was claimed, not on a balance read before (a commission voided or another payout made since).
+    /// A scheduled payout for an affiliate who has one for that day already fails the whole call on the unique key,
+    /// before anything is claimed.
+    /// </summary>
+    public static async Task<Dictionary<long, (Payout? Payout, decimal Payable)>> CreateManyAsync(RemitDb db, AffiliateProgram program,
+        IReadOnlyCollection<Affiliate> affiliates, string source, long? requestId, long minPayoutMinor, Actor actor, DateTime now,
+        CancellationToken ct, DateOnly? scheduleDate = null)
     {
-        var payout = new Payout
-        {
-            ProgramId = program.Id, AffiliateId = affiliate.Id, Currency = program.Currency, Source = source,
-            RequestId = requestId, ScheduleDate = scheduleDate, Method = affiliate.PayoutMethod, Destination = affiliate.Destination, CreatedAt = now,
-            // The snapshot: the account (number still encrypted) as it is now; editing the affiliate later changes nothing here.
-            Account = affiliate.Account,
-            // Details the affiliate changed and the merchant has not confirmed: this payout waits for that confirmation.
-            HeldForDetailsAt = affiliate.UnconfirmedDetailsAt,
-        };
-        db.Payouts.Add(payout);
+        // Inserted through EF, not an INSERT … SELECT from affiliates: the snapshot (the destination label above all)
+        // is C# the affiliate pages share, and written twice it could drift.
+        var payouts = affiliates.Select(a => NewPayout(program, a, source, requestId, scheduleDate, now)).ToList();
+        db.Payouts.AddRange(payouts);
         await db.SaveChangesAsync(ct);
+        // Later statements write them directly; nothing tracked may be saved over them afterwards.
+        foreach (var payout in payouts) db.Entry(payout).State = EntityState.Detached;
+        var ids = payouts.Select(p => p.Id).ToList();
+        var affiliateIds = payouts.Select(p => p.AffiliateId).ToList();
 
+        // Each affiliate's free payable commissions to the payout just made for that affiliate, in one conditional UPDATE.
         var cutoff = CommissionStatus.PayableCutoff(now, program.HoldDays);
-        var claimed = await db.Commissions.Where(c => c.AffiliateId == affiliate.Id).Where(CommissionStatus.IsPayable(cutoff))
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.PayoutId, payout.Id), ct);
-        if (claimed == 0) return (null, 0);
+        await db.Commissions.Where(c => EF.Parameter(affiliateIds).Contains(c.AffiliateId)).Where(CommissionStatus.IsPayable(cutoff))
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.PayoutId,
+                c => db.Payouts.Where(p => EF.Parameter(ids).Contains(p.Id) && p.AffiliateId == c.AffiliateId).Select(p => (long?)p.Id).First()), ct);
 
-        // Amount = sum of its commissions, always: summed by the database over exactly the rows just claimed, as a
-        // decimal so that rows from before the caps (or any number of them) cannot overflow the sum.
-        var totals = await db.Commissions.Where(c => c.PayoutId == payout.Id)
-            .GroupBy(c => c.PayoutId)
-            .Select(g => new { Sum = g.Sum(c => (decimal)c.AmountMinor), From = g.Min(c => c.EarnedAt), To = g.Max(c => c.EarnedAt) })
-            .SingleAsync(ct);
-        if (totals.Sum <= 0 || totals.Sum > Money.MaxPayoutMinor) return (null, totals.Sum);
+        // Summed by the database over exactly the rows just claimed, as a decimal so that rows from before the caps
+        // (or any number of them) cannot overflow the sum.
+        var totals = await db.Commissions.Where(c => c.PayoutId != null && EF.Parameter(ids).Contains(c.PayoutId.Value))
+            .GroupBy(c => c.PayoutId!.Value)
+            .Select(g => new { PayoutId = g.Key, Sum = g.Sum(c => (decimal)c.AmountMinor), From = g.Min(c => c.EarnedAt), To = g.Max(c => c.EarnedAt) })
+            .ToDictionaryAsync(t => t.PayoutId, ct);
+        var payable = payouts.ToDictionary(p => p.Id, p => totals.TryGetValue(p.Id, out var t) ? t.Sum : 0m);
+        var made = payouts.Where(p => payable[p.Id] > 0 && payable[p.Id] >= minPayoutMinor && payable[p.Id] <= Money.MaxPayoutMinor).ToList();
+        var madeIds = made.Select(p => p.Id).ToList();
+        var dropped = ids.Except(madeIds).ToList();
+        if (dropped.Count > 0)
+        {
+            // Not worth a payout: its commissions go back and it is gone, as if it had never been inserted.
+            await db.Commissions.Where(c => c.PayoutId != null && EF.Parameter(dropped).Contains(c.PayoutId.Value))
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.PayoutId, (long?)null), ct);
+            await db.Payouts.Where(p => EF.Parameter(dropped).Contains(p.Id)).ExecuteDeleteAsync(ct);
+        }
 
-        // The link rows keep the payout's make-up after a failure releases the commissions.
-        await db.Database.ExecuteSqlInterpolatedAsync(
-            $"INSERT INTO payout_commissions (program_id, payout_id, commission_id) SELECT program_id, payout_id, id FROM commissions WHERE program_id = {program.Id} AND payout_id = {payout.Id}", ct);
-
-        payout.AmountMinor = (long)totals.Sum;
-        payout.PeriodStart = totals.From;
-        payout.PeriodEnd = totals.To;
-        db.AuditEvents.Add(actor.Record(program.Id, "payout.created", "payout", payout.Id, now, null, PayoutStatus.Pending,
-            source == PayoutSource.Manual ? null : scheduleDate is { } day ? $"source: {source} {day:yyyy-MM-dd}" : $"source: {source}"));
-        await db.SaveChangesAsync(ct);
-        await WebhookEvents.PayoutAsync(db, WebhookEventTypes.PayoutCreated, payout.Id, now, ct);
-        return (payout, totals.Sum);
+        if (made.Count > 0)
+        {
+            var (isMade, madeParameter) = IdsIn(db, madeIds, "payout_id", 1);
+            // The link rows keep the payout's make-up after a failure releases the commissions.
+            var link = $"INSERT INTO payout_commissions (program_id, payout_id, commission_id) SELECT program_id, payout_id, id FROM commissions WHERE program_id = {{0}} AND {isMade}";
+            await db.Database.ExecuteSqlRawAsync(link, [program.Id, madeParameter], ct);
+            // Amount = sum of its commissions, always: written by the database from the rows it links.
+            await db.Payouts.Where(p => EF.Parameter(madeIds).Contains(p.Id)).ExecuteUpdateAsync(s => s
+                .SetProperty(p => p.AmountMinor, p => db.Commissions.Where(c => c.PayoutId == p.Id).Sum(c => c.AmountMinor))
+                .SetProperty(p => p.PeriodStart, p => db.Commissions.Where(c => c.PayoutId == p.Id).Min(c => (DateTime?)c.EarnedAt))
+                .SetProperty(p => p.PeriodEnd, p => db.Commissions.Where(c => c.PayoutId == p.Id).Max(c => (DateTime?)c.EarnedAt)), ct);
+            foreach (var payout in made)
+            {
+                var t = totals[payout.Id];
+                (payout.AmountMinor, payout.PeriodStart, payout.PeriodEnd) = ((long)t.Sum, t.From, t.To);
+            }
+            await AuditPayoutsAsync(db, madeIds, "payout.created", null, PayoutStatus.Pending,
+                source == PayoutSource.Manual ? null : scheduleDate is { } day ? $"source: {source} {day:yyyy-MM-dd}" : $"source: {source}", actor, now, ct);
+            await WebhookEvents.PayoutsAsync(db, WebhookEventTypes.PayoutCreated, madeIds, now, ct);
+        }
+        return payouts.ToDictionary(p => p.AffiliateId, p => (madeIds.Contains(p.Id) ? p : null, payable[p.Id]));
     }
+
+    /// <summary>A new payout of the affiliate, before its commissions are claimed: the one place its snapshot is taken.</summary>
+    private static Payout NewPayout(AffiliateProgram program, Affiliate affiliate, string source, long? requestId, DateOnly? scheduleDate, DateTime now) => new()
+    {
+        ProgramId = program.Id, AffiliateId = affiliate.Id, Currency = program.Currency, Source = source,
+        RequestId = requestId, ScheduleDate = scheduleDate, Method = affiliate.PayoutMethod, Destination = affiliate.Destination, CreatedAt = now,
+        // The snapshot: the account (number still encrypted) as it is now; editing the affiliate later changes nothing here.
+        Account = affiliate.Account,
+        // Details the affiliate changed and the merchant has not confirmed: this payout waits for that confirmation.
+        HeldForDetailsAt = affiliate.UnconfirmedDetailsAt,
+    };
 
     /// <summary>The refusal for a payable balance over the maximum payout.</summary>
     public static string TooLarge(decimal payableMinor, string currency) =>
@@ -239,22 +285,33 @@ public static class PayoutActions
     /// millisecond a row on SQLite). Notes longer than the column (a long reference and long notes) are cut to fit.
     /// </summary>
     private static Task AuditMovedAsync(RemitDb db, IReadOnlyCollection<long> ids, string from, string to, string? notes,
+        Actor actor, DateTime now, CancellationToken ct) =>
+        AuditPayoutsAsync(db, ids, $"payout.{to}", from, to, notes, actor, now, ct);
+
+    /// <summary>The history rows of payouts that changed alike (a move, or their creation: no from), in one INSERT … SELECT.</summary>
+    private static Task AuditPayoutsAsync(RemitDb db, IReadOnlyCollection<long> ids, string action, string? from, string to, string? notes,
         Actor actor, DateTime now, CancellationToken ct)
     {
-        var postgres = db.Database.IsNpgsql();
-        // The ids as one parameter on both providers: an array on PostgreSQL, a JSON array on SQLite.
-        var isMoved = postgres ? "id = ANY({0})" : "id IN (SELECT value FROM json_each({0}))";
-        object idsParameter = postgres ? ids.ToArray() : System.Text.Json.JsonSerializer.Serialize(ids);
-        // Nulls go in as '' (no actor id, name or note is ever empty), so every parameter has a type on both providers.
+        var (isMoved, idsParameter) = IdsIn(db, ids, "id", 0);
+        // Nulls go in as '' (no actor id, name, from status or note is ever empty), so every parameter has a type on both providers.
         var sql = $$"""
             INSERT INTO audit_events (program_id, actor_type, actor_id, actor_name, action, entity_type, entity_id, from_status, to_status, notes, "at")
-            SELECT program_id, {1}, NULLIF(CAST({2} AS text), ''), NULLIF(CAST({3} AS text), ''), {4}, 'payout', id, {5}, {6},
+            SELECT program_id, {1}, NULLIF(CAST({2} AS text), ''), NULLIF(CAST({3} AS text), ''), {4}, 'payout', id, NULLIF(CAST({5} AS text), ''), {6},
                 NULLIF(CAST({7} AS text), ''), {8}
             FROM payouts WHERE program_id = {9} AND {{isMoved}}
             """;
         return db.Database.ExecuteSqlRawAsync(sql,
-            [idsParameter, actor.Type, actor.Id ?? "", actor.Name ?? "", $"payout.{to}", from, to, notes is null ? "" : notes[..Math.Min(notes.Length, 2000)], now, db.ProgramId], ct);
+            [idsParameter, actor.Type, actor.Id ?? "", actor.Name ?? "", action, from ?? "", to, notes is null ? "" : notes[..Math.Min(notes.Length, 2000)], now, db.ProgramId], ct);
     }
+
+    /// <summary>
+    /// "<paramref name="column"/> is one of <paramref name="ids"/>" for raw SQL, the ids as one parameter (number
+    /// <paramref name="index"/>) on both providers: an array on PostgreSQL, a JSON array on SQLite.
+    /// </summary>
+    private static (string Sql, object Parameter) IdsIn(RemitDb db, IReadOnlyCollection<long> ids, string column, int index) =>
+        db.Database.IsNpgsql()
+            ? ($"{column} = ANY({{{index}}})", ids.ToArray())
+            : ($"{column} IN (SELECT value FROM json_each({{{index}}}))", System.Text.Json.JsonSerializer.Serialize(ids));
 
     /// <summary>
     /// Moves ALL the given pending payouts to processing into a batch, or none: one conditional UPDATE (only rows still
