@@ -89,11 +89,15 @@ public static class PayoutActions
             // The link rows keep the payout's make-up after a failure releases the commissions.
             var link = $"INSERT INTO payout_commissions (program_id, payout_id, commission_id) SELECT program_id, payout_id, id FROM commissions WHERE program_id = {{0}} AND {isMade}";
             await db.Database.ExecuteSqlRawAsync(link, [program.Id, madeParameter], ct);
-            // Amount = sum of its commissions, always: written by the database from the rows it links.
-            await db.Payouts.Where(p => EF.Parameter(madeIds).Contains(p.Id)).ExecuteUpdateAsync(s => s
-                .SetProperty(p => p.AmountMinor, p => db.Commissions.Where(c => c.PayoutId == p.Id).Sum(c => c.AmountMinor))
-                .SetProperty(p => p.PeriodStart, p => db.Commissions.Where(c => c.PayoutId == p.Id).Min(c => (DateTime?)c.EarnedAt))
-                .SetProperty(p => p.PeriodEnd, p => db.Commissions.Where(c => c.PayoutId == p.Id).Max(c => (DateTime?)c.EarnedAt)), ct);
+            // Amount = sum of its commissions, always: written by the database from the rows it links, all payouts in
+            // one UPDATE … FROM (three correlated subqueries per payout took a third of a chunk's time on SQLite).
+            var amounts = $$"""
+                UPDATE payouts SET amount_minor = s.amount, period_start = s.first_earned, period_end = s.last_earned
+                FROM (SELECT payout_id, SUM(amount_minor) AS amount, MIN(earned_at) AS first_earned, MAX(earned_at) AS last_earned
+                      FROM commissions WHERE program_id = {0} AND {{isMade}} GROUP BY payout_id) AS s
+                WHERE payouts.program_id = {0} AND payouts.id = s.payout_id
+                """;
+            await db.Database.ExecuteSqlRawAsync(amounts, [program.Id, madeParameter], ct);
             foreach (var payout in made)
             {
                 var t = totals[payout.Id];
