@@ -25,6 +25,9 @@ public abstract class RemitDb(DbContextOptions options) : DbContext(options), ID
     public DbSet<Commission> Commissions => Set<Commission>();
     public DbSet<Payout> Payouts => Set<Payout>();
     public DbSet<PayoutCommission> PayoutCommissions => Set<PayoutCommission>();
+    public DbSet<PayoutTotals> PayoutTotals => Set<PayoutTotals>();
+    public DbSet<PayoutPendingAffiliate> PayoutPendingAffiliates => Set<PayoutPendingAffiliate>();
+    public DbSet<PayoutCompletedSlot> PayoutCompletedSlots => Set<PayoutCompletedSlot>();
     public DbSet<PayoutRequest> PayoutRequests => Set<PayoutRequest>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<DashboardUser> Users => Set<DashboardUser>();
@@ -70,6 +73,9 @@ public abstract class RemitDb(DbContextOptions options) : DbContext(options), ID
         modelBuilder.Entity<Commission>().HasQueryFilter(e => e.ProgramId == ProgramId);
         modelBuilder.Entity<Payout>().HasQueryFilter(e => e.ProgramId == ProgramId);
         modelBuilder.Entity<PayoutCommission>().HasQueryFilter(e => e.ProgramId == ProgramId);
+        modelBuilder.Entity<PayoutTotals>().HasQueryFilter(e => e.ProgramId == ProgramId);
+        modelBuilder.Entity<PayoutPendingAffiliate>().HasQueryFilter(e => e.ProgramId == ProgramId);
+        modelBuilder.Entity<PayoutCompletedSlot>().HasQueryFilter(e => e.ProgramId == ProgramId);
         modelBuilder.Entity<PayoutRequest>().HasQueryFilter(e => e.ProgramId == ProgramId);
         modelBuilder.Entity<ApiToken>().HasQueryFilter(e => e.ProgramId == ProgramId);
         modelBuilder.Entity<DashboardUser>().HasQueryFilter(e => e.ProgramId == ProgramId);

@@ -37,7 +37,7 @@ public sealed partial class TenancyTests
     private static readonly string[] Unfiltered = ["portal_links", "portal_sessions"];
 
     private static readonly string[] ProgramTables =
-        ["affiliates", "commissions", "payouts", "payout_commissions", "payout_requests", "api_tokens", "users", "audit_events", "payout_batches",
+        ["affiliates", "commissions", "payouts", "payout_commissions", "payout_totals", "payout_pending_affiliates", "payout_completed_slots", "payout_requests", "api_tokens", "users", "audit_events", "payout_batches",
          "portal_links", "portal_sessions", "tax_forms", "nec_filings", "idempotency_keys", "schedule_runs",
          "webhook_endpoints", "webhook_events", "webhook_deliveries", "webhook_attempts"];
 

@@ -37,6 +37,20 @@ public sealed class TestDatabase : IAsyncDisposable
         return new TestDatabase { ConnectionString = $"Data Source={file}", _file = file };
     }
 
+    /// <summary>A database with no tables, for tests of the migrations themselves.</summary>
+    public static async Task<TestDatabase> CreateEmptyAsync()
+    {
+        var name = "e_" + Guid.NewGuid().ToString("N")[..16];
+        if (IsPostgres)
+        {
+            await ExecuteAdminAsync($"CREATE DATABASE {name}");
+            return new TestDatabase { ConnectionString = PgConnection(name), _pgName = name };
+        }
+        Directory.CreateDirectory(Root);
+        var file = Path.Combine(Root, name + ".db");
+        return new TestDatabase { ConnectionString = $"Data Source={file}", _file = file };
+    }
+
     /// <summary>A context on this database for arranging and checking rows behind the API's back.</summary>
     public RemitDb Open(long programId = 0)
     {

@@ -44,6 +44,8 @@ public sealed class ConcurrencyTests
 
         await using var db = app.Db(t.ProgramId);
         Assert.Equal(1, await db.AuditEvents.CountAsync(e => e.EntityId == payout && e.ToStatus == "completed"));
+        // The stats' running totals moved with the one winner.
+        await PayoutTotalsCheck.AssertMatchAsync(app);
     }
 
     [Fact]
@@ -71,6 +73,8 @@ public sealed class ConcurrencyTests
         var expected = status == "completed" ? "paid" : "approved";
         Assert.All(commissions, c => Assert.Equal(expected, c!["status"]!.GetValue<string>()));
         Assert.Equal(status == "completed" ? "0.00" : "25.00", Api.Raw((await t.GetAsync($"/v1/affiliates/{affiliate}"))["data"]!["balance"]));
+        // The stats' running totals moved with the one winner.
+        await PayoutTotalsCheck.AssertMatchAsync(app);
     }
 
     [Fact]
@@ -125,6 +129,8 @@ public sealed class ConcurrencyTests
             var commissions = (await t.GetAsync($"/v1/commissions?affiliate_id={affiliate}"))["data"]!.AsArray();
             Assert.All(commissions, c => Assert.Equal(status == "completed" ? "paid" : "approved", c!["status"]!.GetValue<string>()));
         }
+        // The stats' running totals moved with the one winner.
+        await PayoutTotalsCheck.AssertMatchAsync(app);
     }
 
     [Fact]
@@ -151,5 +157,7 @@ public sealed class ConcurrencyTests
         Assert.Equal("50.00", Api.Raw(payouts[0]!["amount"]));
         await using var db = app.Db(t.ProgramId);
         Assert.Equal(5, await db.PayoutCommissions.CountAsync());
+        // The stats' running totals moved with the one winner.
+        await PayoutTotalsCheck.AssertMatchAsync(app);
     }
 }

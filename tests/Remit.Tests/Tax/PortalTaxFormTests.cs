@@ -36,6 +36,17 @@ public sealed class PortalTaxFormTests
         Assert.Contains("666", html); // what they typed is kept so they can correct it
         Assert.Equal("missing", (await t.GetAsync($"/v1/affiliates/{affiliate}"))["data"]!["tax_form_status"]!.GetValue<string>());
 
+        // A valid TIN refused with another field is not echoed back: the affiliate types it again.
+        var unsigned = W9("212-45-6781");
+        unsigned["signer_name"] = "";
+        refused = await PortalHttp.PostFormAsync(http, "/portal/tax-form/sign", unsigned, "/portal/tax-form?form=w9");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        html = WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync());
+        Assert.Contains("id=\"signer_name_error\"", html);
+        Assert.DoesNotContain("212-45-6781", html);
+        Assert.DoesNotContain("212456781", html);
+        Assert.Contains("Type it again: it is not shown back on the page.", html);
+
         var signed = await PortalHttp.PostFormAsync(http, "/portal/tax-form/sign", W9("123-45-6789"), "/portal/tax-form?form=w9");
         Assert.Equal(HttpStatusCode.Redirect, signed.StatusCode);
         Assert.Equal("valid", (await t.GetAsync($"/v1/affiliates/{affiliate}"))["data"]!["tax_form_status"]!.GetValue<string>());

@@ -907,6 +907,101 @@ namespace Remit.Data.Migrations.Postgres
                     b.ToTable("payout_commissions", (string)null);
                 });
 
+            modelBuilder.Entity("Remit.Payouts.PayoutCompletedSlot", b =>
+                {
+                    b.Property<long>("ProgramId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("program_id");
+
+                    b.Property<long>("Slot")
+                        .HasColumnType("bigint")
+                        .HasColumnName("slot");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint")
+                        .HasColumnName("count");
+
+                    b.Property<long>("High")
+                        .HasColumnType("bigint")
+                        .HasColumnName("high");
+
+                    b.Property<long>("Low")
+                        .HasColumnType("bigint")
+                        .HasColumnName("low");
+
+                    b.HasKey("ProgramId", "Slot")
+                        .HasName("pk_payout_completed_slots");
+
+                    b.ToTable("payout_completed_slots", (string)null);
+                });
+
+            modelBuilder.Entity("Remit.Payouts.PayoutPendingAffiliate", b =>
+                {
+                    b.Property<long>("ProgramId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("program_id");
+
+                    b.Property<long>("AffiliateId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("affiliate_id");
+
+                    b.Property<long>("Payouts")
+                        .HasColumnType("bigint")
+                        .HasColumnName("payouts");
+
+                    b.HasKey("ProgramId", "AffiliateId")
+                        .HasName("pk_payout_pending_affiliates");
+
+                    b.HasIndex("AffiliateId")
+                        .HasDatabaseName("ix_payout_pending_affiliates_affiliate_id");
+
+                    b.ToTable("payout_pending_affiliates", (string)null);
+                });
+
+            modelBuilder.Entity("Remit.Payouts.PayoutTotals", b =>
+                {
+                    b.Property<long>("ProgramId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("program_id");
+
+                    b.Property<long>("FailedCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("failed_count");
+
+                    b.Property<long>("PendingAffiliates")
+                        .HasColumnType("bigint")
+                        .HasColumnName("pending_affiliates");
+
+                    b.Property<long>("PendingCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("pending_count");
+
+                    b.Property<long>("PendingHigh")
+                        .HasColumnType("bigint")
+                        .HasColumnName("pending_high");
+
+                    b.Property<long>("PendingLow")
+                        .HasColumnType("bigint")
+                        .HasColumnName("pending_low");
+
+                    b.Property<long>("ProcessingCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("processing_count");
+
+                    b.Property<long>("ProcessingHigh")
+                        .HasColumnType("bigint")
+                        .HasColumnName("processing_high");
+
+                    b.Property<long>("ProcessingLow")
+                        .HasColumnType("bigint")
+                        .HasColumnName("processing_low");
+
+                    b.HasKey("ProgramId")
+                        .HasName("pk_payout_totals");
+
+                    b.ToTable("payout_totals", (string)null);
+                });
+
             modelBuilder.Entity("Remit.Portal.PortalLink", b =>
                 {
                     b.Property<long>("Id")
@@ -1969,6 +2064,43 @@ namespace Remit.Data.Migrations.Postgres
                         .HasConstraintName("fk_payout_commissions_programs_program_id");
 
                     b.Navigation("Commission");
+                });
+
+            modelBuilder.Entity("Remit.Payouts.PayoutCompletedSlot", b =>
+                {
+                    b.HasOne("Remit.Programs.AffiliateProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_payout_completed_slots_programs_program_id");
+                });
+
+            modelBuilder.Entity("Remit.Payouts.PayoutPendingAffiliate", b =>
+                {
+                    b.HasOne("Remit.Affiliates.Affiliate", null)
+                        .WithMany()
+                        .HasForeignKey("AffiliateId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_payout_pending_affiliates_affiliates_affiliate_id");
+
+                    b.HasOne("Remit.Programs.AffiliateProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_payout_pending_affiliates_programs_program_id");
+                });
+
+            modelBuilder.Entity("Remit.Payouts.PayoutTotals", b =>
+                {
+                    b.HasOne("Remit.Programs.AffiliateProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_payout_totals_programs_program_id");
                 });
 
             modelBuilder.Entity("Remit.Portal.PortalLink", b =>

@@ -875,6 +875,101 @@ namespace Remit.Data.Migrations.Sqlite
                     b.ToTable("payout_commissions", (string)null);
                 });
 
+            modelBuilder.Entity("Remit.Payouts.PayoutCompletedSlot", b =>
+                {
+                    b.Property<long>("ProgramId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("program_id");
+
+                    b.Property<long>("Slot")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("slot");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("count");
+
+                    b.Property<long>("High")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("high");
+
+                    b.Property<long>("Low")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("low");
+
+                    b.HasKey("ProgramId", "Slot")
+                        .HasName("pk_payout_completed_slots");
+
+                    b.ToTable("payout_completed_slots", (string)null);
+                });
+
+            modelBuilder.Entity("Remit.Payouts.PayoutPendingAffiliate", b =>
+                {
+                    b.Property<long>("ProgramId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("program_id");
+
+                    b.Property<long>("AffiliateId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("affiliate_id");
+
+                    b.Property<long>("Payouts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("payouts");
+
+                    b.HasKey("ProgramId", "AffiliateId")
+                        .HasName("pk_payout_pending_affiliates");
+
+                    b.HasIndex("AffiliateId")
+                        .HasDatabaseName("ix_payout_pending_affiliates_affiliate_id");
+
+                    b.ToTable("payout_pending_affiliates", (string)null);
+                });
+
+            modelBuilder.Entity("Remit.Payouts.PayoutTotals", b =>
+                {
+                    b.Property<long>("ProgramId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("program_id");
+
+                    b.Property<long>("FailedCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("failed_count");
+
+                    b.Property<long>("PendingAffiliates")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("pending_affiliates");
+
+                    b.Property<long>("PendingCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("pending_count");
+
+                    b.Property<long>("PendingHigh")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("pending_high");
+
+                    b.Property<long>("PendingLow")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("pending_low");
+
+                    b.Property<long>("ProcessingCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("processing_count");
+
+                    b.Property<long>("ProcessingHigh")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("processing_high");
+
+                    b.Property<long>("ProcessingLow")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("processing_low");
+
+                    b.HasKey("ProgramId")
+                        .HasName("pk_payout_totals");
+
+                    b.ToTable("payout_totals", (string)null);
+                });
+
             modelBuilder.Entity("Remit.Portal.PortalLink", b =>
                 {
                     b.Property<long>("Id")
@@ -1915,6 +2010,43 @@ namespace Remit.Data.Migrations.Sqlite
                         .HasConstraintName("fk_payout_commissions_programs_program_id");
 
                     b.Navigation("Commission");
+                });
+
+            modelBuilder.Entity("Remit.Payouts.PayoutCompletedSlot", b =>
+                {
+                    b.HasOne("Remit.Programs.AffiliateProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_payout_completed_slots_programs_program_id");
+                });
+
+            modelBuilder.Entity("Remit.Payouts.PayoutPendingAffiliate", b =>
+                {
+                    b.HasOne("Remit.Affiliates.Affiliate", null)
+                        .WithMany()
+                        .HasForeignKey("AffiliateId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_payout_pending_affiliates_affiliates_affiliate_id");
+
+                    b.HasOne("Remit.Programs.AffiliateProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_payout_pending_affiliates_programs_program_id");
+                });
+
+            modelBuilder.Entity("Remit.Payouts.PayoutTotals", b =>
+                {
+                    b.HasOne("Remit.Programs.AffiliateProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_payout_totals_programs_program_id");
                 });
 
             modelBuilder.Entity("Remit.Portal.PortalLink", b =>
