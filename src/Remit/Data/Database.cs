@@ -106,6 +106,18 @@ public static class Database
         if (db.Database.IsSqlite())
             await db.Database.ExecuteSqlRawAsync(atOpen ? "PRAGMA optimize=0x10002;" : "PRAGMA optimize;", ct);
     }
+
+    /// <summary>
+    /// Statistics at once after a bulk load (`remit demo`): PostgreSQL's autovacuum analyses a table only a while
+    /// after it changed, and until then the planner reads the loaded tables as nearly empty — measured: a payout's
+    /// history, `entity_id = ANY(@ids)`, was filtered out of all 100,000 audit rows instead of being an index condition
+    /// (25 ms for one row; 0.05 ms after ANALYZE).
+    /// </summary>
+    public static async Task AnalyzeAfterLoadAsync(RemitDb db, CancellationToken ct = default)
+    {
+        if (db.Database.IsNpgsql()) await db.Database.ExecuteSqlRawAsync("ANALYZE;", ct);
+        else await OptimizeAsync(db, atOpen: false, ct);
+    }
 }
 
 // Design-time factories so `dotnet ef migrations add --context X` builds each provider's model on its own.

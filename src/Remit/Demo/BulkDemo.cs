@@ -39,6 +39,7 @@ public static class BulkDemo
 
         if (db.Database.IsNpgsql()) await CopyPostgresAsync(db, program, Rows(), now, ct);
         else await InsertSqliteAsync(db, program, Rows(), now, ct);
+        await Database.AnalyzeAfterLoadAsync(db, ct);
         return (affiliates, commissions);
     }
 

@@ -125,6 +125,9 @@ internal sealed class PayoutConfiguration : IEntityTypeConfiguration<Payout>
         b.HasIndex(p => new { p.ProgramId, p.CreatedAt, p.Id });
         b.HasIndex(p => new { p.ProgramId, p.Status, p.CreatedAt, p.Id });
         b.HasIndex(p => new { p.ProgramId, p.CompletedAt });
+        // Sorted by id (an export meant to match another system's, or resume from an id): SQLite otherwise took the
+        // amount index for the tenant and sorted the whole program (a million payouts: the export's first byte after 15 s).
+        b.HasIndex(p => new { p.ProgramId, p.Id });
         b.HasIndex(p => new { p.ProgramId, p.AmountMinor });
         b.HasIndex(p => new { p.ProgramId, p.AffiliateId, p.Status });
         b.HasIndex(p => new { p.ProgramId, p.Method, p.Status });

@@ -161,6 +161,9 @@ namespace Remit.Data.Migrations.Postgres
                     b.HasIndex("ProgramId", "Status")
                         .HasDatabaseName("ix_affiliates_program_id_status");
 
+                    b.HasIndex("ProgramId", "Name", "Id")
+                        .HasDatabaseName("ix_affiliates_program_id_name_id");
+
                     b.HasIndex(new[] { "SearchText" }, "ix_affiliates_search_text_trgm")
                         .HasDatabaseName("ix_affiliates_search_text");
 
@@ -851,6 +854,9 @@ namespace Remit.Data.Migrations.Postgres
 
                     b.HasIndex("ProgramId", "CompletedAt")
                         .HasDatabaseName("ix_payouts_program_id_completed_at");
+
+                    b.HasIndex("ProgramId", "Id")
+                        .HasDatabaseName("ix_payouts_program_id_id");
 
                     b.HasIndex("ProgramId", "ScheduleDate")
                         .HasDatabaseName("ix_payouts_program_id_schedule_date");

@@ -151,6 +151,9 @@ namespace Remit.Data.Migrations.Sqlite
                     b.HasIndex("ProgramId", "Status")
                         .HasDatabaseName("ix_affiliates_program_id_status");
 
+                    b.HasIndex("ProgramId", "Name", "Id")
+                        .HasDatabaseName("ix_affiliates_program_id_name_id");
+
                     b.ToTable("affiliates", (string)null);
                 });
 
@@ -819,6 +822,9 @@ namespace Remit.Data.Migrations.Sqlite
 
                     b.HasIndex("ProgramId", "CompletedAt")
                         .HasDatabaseName("ix_payouts_program_id_completed_at");
+
+                    b.HasIndex("ProgramId", "Id")
+                        .HasDatabaseName("ix_payouts_program_id_id");
 
                     b.HasIndex("ProgramId", "ScheduleDate")
                         .HasDatabaseName("ix_payouts_program_id_schedule_date");
