@@ -86,7 +86,7 @@ namespace Remit.Data.Migrations.Postgres
                 table: "payout_pending_affiliates",
                 column: "affiliate_id");
 
-            migrationBuilder.Sql(Backfill(Slot));
+            migrationBuilder.Sql(PayoutTotalsBackfill.Sql(Slot));
             migrationBuilder.Sql(Triggers);
         }
 
@@ -108,43 +108,24 @@ namespace Remit.Data.Migrations.Postgres
                 name: "payout_totals");
         }
 
-        /// <summary>The totals of the payouts already there, before the triggers keep them from here on.</summary>
-        private static string Backfill(string slotOfCompletedAt) => $"""
-            INSERT INTO payout_totals (program_id, pending_count, pending_high, pending_low, pending_affiliates,
-                processing_count, processing_high, processing_low, failed_count)
-            SELECT program_id,
-                SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END),
-                SUM(CASE WHEN status = 'pending' THEN amount_minor / 4294967296 ELSE 0 END),
-                SUM(CASE WHEN status = 'pending' THEN amount_minor % 4294967296 ELSE 0 END),
-                0,
-                SUM(CASE WHEN status = 'processing' THEN 1 ELSE 0 END),
-                SUM(CASE WHEN status = 'processing' THEN amount_minor / 4294967296 ELSE 0 END),
-                SUM(CASE WHEN status = 'processing' THEN amount_minor % 4294967296 ELSE 0 END),
-                SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END)
-            FROM payouts GROUP BY program_id;
-
-            INSERT INTO payout_pending_affiliates (program_id, affiliate_id, payouts)
-            SELECT program_id, affiliate_id, COUNT(*) FROM payouts WHERE status = 'pending' GROUP BY program_id, affiliate_id;
-
-            UPDATE payout_totals SET pending_affiliates =
-                (SELECT COUNT(*) FROM payout_pending_affiliates a WHERE a.program_id = payout_totals.program_id);
-
-            INSERT INTO payout_completed_slots (program_id, slot, count, high, low)
-            SELECT program_id, {slotOfCompletedAt}, COUNT(*), SUM(amount_minor / 4294967296), SUM(amount_minor % 4294967296)
-            FROM payouts WHERE status = 'completed' AND completed_at IS NOT NULL
-            GROUP BY program_id, {slotOfCompletedAt};
-            """;
 
         /// <summary>
         /// One statement-level trigger per kind of change, each reading the statement's changed rows at once (transition
-        /// tables), so a bulk move of a thousand payouts updates each total once, not a thousand times. The program's row
-        /// is taken first, in program order: every change of a program's payouts queues on it, so the affiliate and
-        /// slot rows after it are never locked in two orders by two transactions.
+        /// tables), so a bulk move of a thousand payouts updates each total once, not a thousand times. An update counts
+        /// its old rows out and its new rows in without joining them: each statement is one pass over the rows (a join
+        /// of two transition tables, which have no statistics, is a plan the planner can get badly wrong at 100,000
+        /// rows), and a change the totals do not read (a reference, a hold) nets to zero and writes nothing. The
+        /// program's row is taken first, in program order: every change of a program's payouts queues on it, so the
+        /// affiliate and slot rows after it are never locked in two orders by two transactions.
         /// </summary>
         private static string Function(string name, string changes) => $$"""
             CREATE FUNCTION {{name}}() RETURNS trigger LANGUAGE plpgsql AS $fn$
             BEGIN
-                IF NOT EXISTS (SELECT 1 FROM ({{changes}}) d) THEN RETURN NULL; END IF;
+                IF NOT EXISTS (
+                    SELECT 1 FROM ({{changes}}) d GROUP BY program_id, affiliate_id, status, {{Slot}}
+                    HAVING SUM(sign) <> 0 OR SUM(sign * amount_minor) <> 0) THEN
+                    RETURN NULL;
+                END IF;
 
                 INSERT INTO payout_totals AS t (program_id, pending_count, pending_high, pending_low, pending_affiliates,
                     processing_count, processing_high, processing_low, failed_count)
@@ -157,7 +138,11 @@ namespace Remit.Data.Migrations.Postgres
                     COALESCE(SUM(sign * (amount_minor / 4294967296)) FILTER (WHERE status = 'processing'), 0),
                     COALESCE(SUM(sign * (amount_minor % 4294967296)) FILTER (WHERE status = 'processing'), 0),
                     COALESCE(SUM(sign) FILTER (WHERE status = 'failed'), 0)
-                FROM ({{changes}}) d GROUP BY program_id ORDER BY program_id
+                FROM ({{changes}}) d GROUP BY program_id
+                HAVING SUM(sign) FILTER (WHERE status = 'pending') <> 0 OR SUM(sign * amount_minor) FILTER (WHERE status = 'pending') <> 0
+                    OR SUM(sign) FILTER (WHERE status = 'processing') <> 0 OR SUM(sign * amount_minor) FILTER (WHERE status = 'processing') <> 0
+                    OR SUM(sign) FILTER (WHERE status = 'failed') <> 0
+                ORDER BY program_id
                 ON CONFLICT (program_id) DO UPDATE SET
                     pending_count = t.pending_count + excluded.pending_count,
                     pending_high = t.pending_high + excluded.pending_high,
@@ -183,13 +168,15 @@ namespace Remit.Data.Migrations.Postgres
                       GROUP BY kept.program_id) c
                 WHERE t.program_id = c.program_id AND c.delta <> 0;
 
-                DELETE FROM payout_pending_affiliates p WHERE p.payouts = 0
-                    AND (p.program_id, p.affiliate_id) IN (SELECT program_id, affiliate_id FROM ({{changes}}) d WHERE status = 'pending');
+                DELETE FROM payout_pending_affiliates p WHERE p.payouts = 0 AND (p.program_id, p.affiliate_id) IN (
+                    SELECT program_id, affiliate_id FROM ({{changes}}) d WHERE status = 'pending'
+                    GROUP BY program_id, affiliate_id HAVING SUM(sign) < 0);
 
                 INSERT INTO payout_completed_slots AS s (program_id, slot, count, high, low)
                 SELECT program_id, {{Slot}}, SUM(sign), SUM(sign * (amount_minor / 4294967296)), SUM(sign * (amount_minor % 4294967296))
                 FROM ({{changes}}) d WHERE status = 'completed' AND completed_at IS NOT NULL
-                GROUP BY program_id, {{Slot}} ORDER BY program_id, {{Slot}}
+                GROUP BY program_id, {{Slot}} HAVING SUM(sign) <> 0 OR SUM(sign * amount_minor) <> 0
+                ORDER BY program_id, {{Slot}}
                 ON CONFLICT (program_id, slot) DO UPDATE SET
                     count = s.count + excluded.count, high = s.high + excluded.high, low = s.low + excluded.low;
                 RETURN NULL;
@@ -200,22 +187,10 @@ namespace Remit.Data.Migrations.Postgres
         private const string Slot = "FLOOR(EXTRACT(EPOCH FROM completed_at) / 900)::bigint";
         private const string Columns = "program_id, affiliate_id, status, amount_minor, completed_at";
 
-        /// <summary>An update counts only where what the totals read changed: a new reference or hold changes nothing.</summary>
-        private const string Changed = """
-            (o.program_id, o.affiliate_id, o.status, o.amount_minor, o.completed_at)
-                IS DISTINCT FROM (n.program_id, n.affiliate_id, n.status, n.amount_minor, n.completed_at)
-            """;
-
         private static readonly string Triggers = string.Join("\n",
             Function("payouts_tally_insert", $"SELECT {Columns}, 1 AS sign FROM new_rows"),
             Function("payouts_tally_delete", $"SELECT {Columns}, -1 AS sign FROM old_rows"),
-            Function("payouts_tally_update", $"""
-                SELECT o.program_id, o.affiliate_id, o.status, o.amount_minor, o.completed_at, -1 AS sign
-                FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE {Changed}
-                UNION ALL
-                SELECT n.program_id, n.affiliate_id, n.status, n.amount_minor, n.completed_at, 1 AS sign
-                FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE {Changed}
-                """),
+            Function("payouts_tally_update", $"SELECT {Columns}, -1 AS sign FROM old_rows UNION ALL SELECT {Columns}, 1 AS sign FROM new_rows"),
             """
             CREATE TRIGGER payouts_tally_insert AFTER INSERT ON payouts
                 REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION payouts_tally_insert();

@@ -86,7 +86,7 @@ namespace Remit.Data.Migrations.Sqlite
                 table: "payout_pending_affiliates",
                 column: "affiliate_id");
 
-            migrationBuilder.Sql(Backfill("CAST(strftime('%s', completed_at) AS INTEGER) / 900"));
+            migrationBuilder.Sql(PayoutTotalsBackfill.Sql("CAST(strftime('%s', completed_at) AS INTEGER) / 900"));
             migrationBuilder.Sql(Triggers);
         }
 
@@ -105,32 +105,6 @@ namespace Remit.Data.Migrations.Sqlite
                 name: "payout_totals");
         }
 
-        /// <summary>The totals of the payouts already there, before the triggers keep them from here on.</summary>
-        private static string Backfill(string slotOfCompletedAt) => $"""
-            INSERT INTO payout_totals (program_id, pending_count, pending_high, pending_low, pending_affiliates,
-                processing_count, processing_high, processing_low, failed_count)
-            SELECT program_id,
-                SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END),
-                SUM(CASE WHEN status = 'pending' THEN amount_minor / 4294967296 ELSE 0 END),
-                SUM(CASE WHEN status = 'pending' THEN amount_minor % 4294967296 ELSE 0 END),
-                0,
-                SUM(CASE WHEN status = 'processing' THEN 1 ELSE 0 END),
-                SUM(CASE WHEN status = 'processing' THEN amount_minor / 4294967296 ELSE 0 END),
-                SUM(CASE WHEN status = 'processing' THEN amount_minor % 4294967296 ELSE 0 END),
-                SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END)
-            FROM payouts GROUP BY program_id;
-
-            INSERT INTO payout_pending_affiliates (program_id, affiliate_id, payouts)
-            SELECT program_id, affiliate_id, COUNT(*) FROM payouts WHERE status = 'pending' GROUP BY program_id, affiliate_id;
-
-            UPDATE payout_totals SET pending_affiliates =
-                (SELECT COUNT(*) FROM payout_pending_affiliates a WHERE a.program_id = payout_totals.program_id);
-
-            INSERT INTO payout_completed_slots (program_id, slot, count, high, low)
-            SELECT program_id, {slotOfCompletedAt}, COUNT(*), SUM(amount_minor / 4294967296), SUM(amount_minor % 4294967296)
-            FROM payouts WHERE status = 'completed' AND completed_at IS NOT NULL
-            GROUP BY program_id, {slotOfCompletedAt};
-            """;
 
         /// <summary>
         /// Row triggers (SQLite has no statement triggers): a change takes its old row out of the totals and puts its new
