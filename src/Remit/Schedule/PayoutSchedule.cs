@@ -133,7 +133,7 @@ public sealed class PayoutSchedule(IServiceScopeFactory scopes, TimeProvider clo
     /// Bounded so that one chunk holds SQLite's write lock (and PostgreSQL's row locks) for a fraction of a second,
     /// which manual payouts and the API wait on, and a failure costs one chunk's work, which the next run redoes.
     /// </summary>
-    internal const int ChunkSize = 500;
+    private const int ChunkSize = 500;
 
     /// <summary>Pays every affiliate due on <paramref name="day"/>, a chunk per transaction; returns those passed over.</summary>
     private static async Task<List<SkippedAffiliate>> PayAsync(RemitDb db, AffiliateProgram program, DateOnly day, DateTime now, CancellationToken ct)
