@@ -374,10 +374,7 @@ public static class PayoutActions
             .ToListAsync(ct);
         if (moved.Count == 0) return moved;
 
-        var movedJson = System.Text.Json.JsonSerializer.Serialize(moved);
-        var isMoved = postgres
-            ? "id IN (SELECT CAST(value AS bigint) FROM jsonb_array_elements_text(CAST({8} AS jsonb)))"
-            : "id IN (SELECT value FROM json_each({8}))";
+        var (isMoved, movedParameter) = IdsIn(db, moved, "id", 8);
         var audit = $$"""
             INSERT INTO audit_events (program_id, actor_type, actor_id, actor_name, action, entity_type, entity_id, from_status, to_status, notes, "at")
             SELECT program_id, {9}, NULLIF(CAST({10} AS text), ''), NULLIF(CAST({11} AS text), ''), {12}, 'payout', id, {7}, {2},
@@ -386,7 +383,7 @@ public static class PayoutActions
             """;
         await db.Database.ExecuteSqlRawAsync(audit,
             [refsJson, reference ?? "", PayoutStatus.Completed, now, notes, programId, batchId, PayoutStatus.Processing,
-             movedJson, actor.Type, actor.Id ?? "", actor.Name ?? "", $"payout.{PayoutStatus.Completed}"], ct);
+             movedParameter, actor.Type, actor.Id ?? "", actor.Name ?? "", $"payout.{PayoutStatus.Completed}"], ct);
         await WebhookEvents.PayoutsAsync(db, WebhookEventTypes.PayoutCompleted, moved, now, ct);
         return moved;
     }
