@@ -61,13 +61,13 @@ public static class PayoutActions
 
         // Each affiliate's free payable commissions to the payout just made for that affiliate, in one conditional UPDATE.
         var cutoff = CommissionStatus.PayableCutoff(now, program.HoldDays);
-        await db.Commissions.Where(c => EF.Parameter(affiliateIds).Contains(c.AffiliateId)).Where(CommissionStatus.IsPayable(cutoff))
+        await db.Commissions.Where(c => affiliateIds.Contains(c.AffiliateId)).Where(CommissionStatus.IsPayable(cutoff))
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.PayoutId,
-                c => db.Payouts.Where(p => EF.Parameter(ids).Contains(p.Id) && p.AffiliateId == c.AffiliateId).Select(p => (long?)p.Id).First()), ct);
+                c => db.Payouts.Where(p => ids.Contains(p.Id) && p.AffiliateId == c.AffiliateId).Select(p => (long?)p.Id).First()), ct);
 
         // Summed by the database over exactly the rows just claimed, as a decimal so that rows from before the caps
         // (or any number of them) cannot overflow the sum.
-        var totals = await db.Commissions.Where(c => c.PayoutId != null && EF.Parameter(ids).Contains(c.PayoutId.Value))
+        var totals = await db.Commissions.Where(c => c.PayoutId != null && ids.Contains(c.PayoutId.Value))
             .GroupBy(c => c.PayoutId!.Value)
             .Select(g => new { PayoutId = g.Key, Sum = g.Sum(c => (decimal)c.AmountMinor), From = g.Min(c => c.EarnedAt), To = g.Max(c => c.EarnedAt) })
             .ToDictionaryAsync(t => t.PayoutId, ct);
@@ -78,9 +78,9 @@ public static class PayoutActions
         if (dropped.Count > 0)
         {
             // Not worth a payout: its commissions go back and it is gone, as if it had never been inserted.
-            await db.Commissions.Where(c => c.PayoutId != null && EF.Parameter(dropped).Contains(c.PayoutId.Value))
+            await db.Commissions.Where(c => c.PayoutId != null && dropped.Contains(c.PayoutId.Value))
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.PayoutId, (long?)null), ct);
-            await db.Payouts.Where(p => EF.Parameter(dropped).Contains(p.Id)).ExecuteDeleteAsync(ct);
+            await db.Payouts.Where(p => dropped.Contains(p.Id)).ExecuteDeleteAsync(ct);
         }
 
         if (made.Count > 0)

@@ -175,7 +175,7 @@ public sealed class PayoutSchedule(IServiceScopeFactory scopes, TimeProvider clo
     {
         var skipped = new List<SkippedAffiliate>();
         var log = ScheduleLog.For(db);
-        var affiliates = await db.Affiliates.AsNoTracking().Where(a => EF.Parameter(chunk).Contains(a.Id)).OrderBy(a => a.Id).ToListAsync(ct);
+        var affiliates = await db.Affiliates.AsNoTracking().Where(a => chunk.Contains(a.Id)).OrderBy(a => a.Id).ToListAsync(ct);
         var paid = (await PaidAsync(db, chunk, day, ct)).ToHashSet();
         var payable = new List<Affiliate>();
         foreach (var affiliate in affiliates)
@@ -221,7 +221,7 @@ public sealed class PayoutSchedule(IServiceScopeFactory scopes, TimeProvider clo
 
     /// <summary>Which of these affiliates have their payout for the day already.</summary>
     private static Task<List<long>> PaidAsync(RemitDb db, long[] affiliateIds, DateOnly day, CancellationToken ct) =>
-        db.Payouts.Where(p => p.ScheduleDate == day && EF.Parameter(affiliateIds).Contains(p.AffiliateId)).Select(p => p.AffiliateId).ToListAsync(ct);
+        db.Payouts.Where(p => p.ScheduleDate == day && affiliateIds.Contains(p.AffiliateId)).Select(p => p.AffiliateId).ToListAsync(ct);
 
     /// <summary>The payouts each of these days made, by day, oldest first.</summary>
     public static async Task<Dictionary<DateOnly, List<long>>> CreatedAsync(RemitDb db, IReadOnlyCollection<DateOnly> days, CancellationToken ct)
