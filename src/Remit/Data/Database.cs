@@ -95,9 +95,10 @@ public static class Database
     {
         if (db.Database.IsSqlite())
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
-        // A new database has no history table: asking it for applied migrations would log a failed query (an "fail:"
-        // line at every first start), so its absence alone sends it to Migrate.
-        if (!await db.GetService<IHistoryRepository>().ExistsAsync(ct) || (await db.Database.GetPendingMigrationsAsync(ct)).Any())
+        // A new database has no history table, and asking whether it exists logs a refused query as an error on
+        // PostgreSQL (a "fail:" line at a healthy first start: the provider asks by querying the table, npgsql/efcore.pg
+        // #3407), so the table is made first if missing (CREATE TABLE IF NOT EXISTS: nothing happens when it is there).
+        if (await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(ct) || (await db.Database.GetPendingMigrationsAsync(ct)).Any())
             await db.Database.MigrateAsync(ct);
         await OptimizeAsync(db, atOpen: true, ct);
     }
