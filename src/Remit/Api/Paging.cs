@@ -17,16 +17,17 @@ public readonly record struct Paging(int Page, int PerPage)
     }
 
     /// <summary>
-    /// Fetches one page in the database, maps it, and sets the Link header. The total is counted only when the page
-    /// does not tell it: a page with rows but fewer than per_page is the last one, so the total is the rows before it
-    /// plus its own (a short list — one affiliate's payouts, a narrow filter — costs one query, not a COUNT too).
+    /// Fetches one page in the database, maps it, and sets the Link header. The total is <paramref name="knownTotal"/>
+    /// when the caller has it from running totals; otherwise it is counted only when the page does not tell it: a page
+    /// with rows but fewer than per_page is the last one, so the total is the rows before it plus its own (a short list
+    /// — one affiliate's payouts, a narrow filter — costs one query, not a COUNT too).
     /// </summary>
     public async Task<ListEnvelope<TDto>> ApplyAsync<TRow, TDto>(IQueryable<TRow> ordered, Func<TRow, TDto> map,
-        HttpContext http, CancellationToken ct)
+        HttpContext http, CancellationToken ct, long? knownTotal = null)
     {
         var skipped = (long)(Page - 1) * PerPage;
         var rows = skipped > int.MaxValue ? [] : await ordered.Skip((int)skipped).Take(PerPage).ToListAsync(ct);
-        var total = rows.Count > 0 && rows.Count < PerPage ? skipped + rows.Count : await ordered.LongCountAsync(ct);
+        var total = knownTotal ?? (rows.Count > 0 && rows.Count < PerPage ? skipped + rows.Count : await ordered.LongCountAsync(ct));
         var totalPages = (total + PerPage - 1) / PerPage;
         http.Response.Headers.Link = LinkHeader(http.Request, totalPages);
         return new ListEnvelope<TDto>(rows.Select(map).ToList(), new PageMeta(Page, PerPage, total, totalPages));

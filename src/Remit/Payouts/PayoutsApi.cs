@@ -76,7 +76,7 @@ public static class PayoutsApi
         var program = await db.CurrentProgramAsync(ct);
         var rows = query.Apply(db.Payouts.AsNoTracking(), program)
             .Select(p => new PayoutRow(p, p.Affiliate!.Name, p.Affiliate.Email));
-        return TypedResults.Ok(await paging.ApplyAsync(rows, r => r.ToDto(), http, ct));
+        return TypedResults.Ok(await paging.ApplyAsync(rows, r => r.ToDto(), http, ct, await query.CountFromTotalsAsync(db, ct)));
     }
 
     public static async Task<Ok<DataEnvelope<PayoutStats>>> Stats(RemitDb db, TimeProvider clock, CancellationToken ct) =>

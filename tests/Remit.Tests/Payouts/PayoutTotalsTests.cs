@@ -33,6 +33,8 @@ public sealed class PayoutTotalsTests
         var other = await app.NewProgramAsync();
         await other.PendingPayoutAsync(999m);
         await PayoutTotalsCheck.AssertMatchAsync(app);
+        var empty = await app.NewProgramAsync();
+        Assert.Equal(0, (await empty.GetAsync("/v1/payouts?status=pending"))["meta"]!["total"]!.GetValue<long>());
 
         // Made by hand, one affiliate twice: counted once among the affiliates with a pending payout.
         var (twice, p1) = await t.PendingPayoutAsync(100m, 0.01m);
@@ -227,6 +229,15 @@ public sealed class PayoutTotalsTests
         Assert.Equal(payouts.Count(p => p.Status == PayoutStatus.Failed), stats["failed_count"]!.GetValue<int>());
         Assert.Equal(Sum(payouts.Where(p => p.Status == PayoutStatus.Processing).Select(p => p.AmountMinor)), stats["processing_amount"]!.GetValue<decimal>());
         Assert.Equal(payouts.Count(p => p.Status == PayoutStatus.Processing), stats["processing_count"]!.GetValue<int>());
+
+        // The payout list's total: from the same running totals for a status filter, counted for the others.
+        foreach (var statuses in new[] { "pending", "processing", "failed", "pending,failed", "failed,processing,pending", "completed", "pending,completed" })
+        {
+            var list = await t.GetAsync($"/v1/payouts?status={statuses}&per_page=1");
+            var expected = payouts.Count(p => statuses.Split(',').Contains(p.Status));
+            Assert.Equal((statuses, (long)expected), (statuses, list["meta"]!["total"]!.GetValue<long>()));
+            Assert.Equal((statuses, (long)expected), (statuses, list["meta"]!["total_pages"]!.GetValue<long>()));
+        }
     }
 }
 
