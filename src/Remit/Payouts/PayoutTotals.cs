@@ -22,6 +22,8 @@ public sealed class PayoutTotals
     public long ProcessingHigh { get; set; }
     public long ProcessingLow { get; set; }
     public long FailedCount { get; set; }
+    /// <summary>Completed payouts of all time (migration PayoutCompletedCount): with the three counts above, every payout.</summary>
+    public long CompletedCount { get; set; }
 }
 
 /// <summary>How many pending payouts an affiliate has, while they have one: what makes the count of such affiliates exact.</summary>

@@ -97,10 +97,22 @@ public sealed class PayoutTotalsTests
                 ProgramId = t.ProgramId, AffiliateId = twice, AmountMinor = 1_00, Currency = "USD", Source = PayoutSource.Manual,
                 Status = PayoutStatus.Pending, CreatedAt = app.Clock.GetUtcNow().UtcDateTime,
             };
-            db.Payouts.Add(gone);
+            var goneCompleted = new Payout
+            {
+                ProgramId = t.ProgramId, AffiliateId = twice, AmountMinor = 2_00, Currency = "USD", Source = PayoutSource.Manual,
+                Status = PayoutStatus.Completed, CreatedAt = app.Clock.GetUtcNow().UtcDateTime, CompletedAt = app.Clock.GetUtcNow().UtcDateTime,
+            };
+            db.Payouts.AddRange(gone, goneCompleted);
             await db.SaveChangesAsync();
             await PayoutTotalsCheck.AssertMatchAsync(app);
-            await db.Payouts.Where(p => p.Id == gone.Id).ExecuteDeleteAsync();
+            await AssertStatsAsync(app, t);
+            await db.Payouts.Where(p => p.Id == gone.Id || p.Id == goneCompleted.Id).ExecuteDeleteAsync();
+            await PayoutTotalsCheck.AssertMatchAsync(app);
+            // A completed payout set back to processing and completed again by hand.
+            await db.Payouts.Where(p => p.Id == p2).ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, PayoutStatus.Processing));
+            await PayoutTotalsCheck.AssertMatchAsync(app);
+            await AssertStatsAsync(app, t);
+            await db.Payouts.Where(p => p.Id == p2).ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, PayoutStatus.Completed));
         }
         await PayoutTotalsCheck.AssertMatchAsync(app);
         await AssertStatsAsync(app, t);
@@ -230,11 +242,11 @@ public sealed class PayoutTotalsTests
         Assert.Equal(Sum(payouts.Where(p => p.Status == PayoutStatus.Processing).Select(p => p.AmountMinor)), stats["processing_amount"]!.GetValue<decimal>());
         Assert.Equal(payouts.Count(p => p.Status == PayoutStatus.Processing), stats["processing_count"]!.GetValue<int>());
 
-        // The payout list's total: from the same running totals for a status filter, counted for the others.
-        foreach (var statuses in new[] { "pending", "processing", "failed", "pending,failed", "failed,processing,pending", "completed", "pending,completed" })
+        // The payout list's total, unfiltered or by status: from the same running totals.
+        foreach (var statuses in new[] { "", "pending", "processing", "failed", "completed", "pending,failed", "failed,processing,pending", "pending,completed" })
         {
-            var list = await t.GetAsync($"/v1/payouts?status={statuses}&per_page=1");
-            var expected = payouts.Count(p => statuses.Split(',').Contains(p.Status));
+            var list = await t.GetAsync($"/v1/payouts?{(statuses == "" ? "" : $"status={statuses}&")}per_page=1");
+            var expected = payouts.Count(p => statuses == "" || statuses.Split(',').Contains(p.Status));
             Assert.Equal((statuses, (long)expected), (statuses, list["meta"]!["total"]!.GetValue<long>()));
             Assert.Equal((statuses, (long)expected), (statuses, list["meta"]!["total_pages"]!.GetValue<long>()));
         }
@@ -272,6 +284,7 @@ public static class PayoutTotalsCheck
             Assert.Equal((program, Count(PayoutStatus.Processing), Amount(PayoutStatus.Processing)),
                 (program, kept.ProcessingCount, PayoutStatsQuery.Join(kept.ProcessingHigh, kept.ProcessingLow)));
             Assert.Equal((program, Count(PayoutStatus.Failed)), (program, kept.FailedCount));
+            Assert.Equal((program, Count(PayoutStatus.Completed)), (program, kept.CompletedCount));
 
             var pendingBy = mine.Where(p => p.Status == PayoutStatus.Pending).GroupBy(p => p.AffiliateId)
                 .Select(g => (g.Key, (long)g.Count())).OrderBy(x => x.Key).ToList();

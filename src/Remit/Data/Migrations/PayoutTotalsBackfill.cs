@@ -31,4 +31,12 @@ internal static class PayoutTotalsBackfill
         FROM payouts WHERE status = 'completed' AND completed_at IS NOT NULL
         GROUP BY program_id, {slotOfCompletedAt};
         """;
+
+    /// <summary>Completed payouts already there when migration PayoutCompletedCount runs, before its triggers count them.</summary>
+    public const string CompletedCount = """
+        INSERT INTO payout_totals (program_id, pending_count, pending_high, pending_low, pending_affiliates,
+            processing_count, processing_high, processing_low, failed_count, completed_count)
+        SELECT program_id, 0, 0, 0, 0, 0, 0, 0, 0, COUNT(*) FROM payouts WHERE status = 'completed' GROUP BY program_id
+        ON CONFLICT (program_id) DO UPDATE SET completed_count = excluded.completed_count;
+        """;
 }

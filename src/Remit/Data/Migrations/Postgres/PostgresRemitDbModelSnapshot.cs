@@ -970,6 +970,10 @@ namespace Remit.Data.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("program_id");
 
+                    b.Property<long>("CompletedCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("completed_count");
+
                     b.Property<long>("FailedCount")
                         .HasColumnType("bigint")
                         .HasColumnName("failed_count");

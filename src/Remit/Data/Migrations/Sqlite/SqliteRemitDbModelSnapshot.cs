@@ -938,6 +938,10 @@ namespace Remit.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("program_id");
 
+                    b.Property<long>("CompletedCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("completed_count");
+
                     b.Property<long>("FailedCount")
                         .HasColumnType("INTEGER")
                         .HasColumnName("failed_count");
