@@ -45,25 +45,27 @@ public static class Database
         return db;
     }
 
-    /// <remarks>
+    /// <summary>
     /// A list of ids in a query (<c>ids.Contains(p.Id)</c>) goes to the database as one parameter, a JSON array on SQLite
     /// (<c>json_each</c>) and an array on PostgreSQL (<c>= ANY</c>), not EF 10's default of one parameter per id. Both
     /// were measured: one per id makes SQL whose text depends on the count, which EF cannot keep compiled (GET one
     /// payout re-generated three queries' SQL per request, under a lock), and binding thousands of named parameters
     /// costs SQLite time that grows with their square (a batch of 5,000 spent 0.7–0.9 s in each of three such queries,
     /// 20–130 ms as one array). README "Measurements".
-    /// </remarks>
+    /// </summary>
+    private const ParameterTranslationMode IdLists = ParameterTranslationMode.Parameter;
+
     public static DbContextOptionsBuilder ConfigureSqlite(DbContextOptionsBuilder o, string connectionString)
     {
         // Writers queue for up to 30 s instead of failing with "database is locked" under concurrent requests.
         var builder = new SqliteConnectionStringBuilder(connectionString) { DefaultTimeout = 30 };
         return o.UseSqlite(builder.ConnectionString, s => s.MigrationsAssembly(typeof(RemitDb).Assembly.GetName().Name)
-                .UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
+                .UseParameterizedCollectionMode(IdLists))
             .UseSnakeCaseNamingConvention();
     }
 
     public static DbContextOptionsBuilder ConfigurePostgres(DbContextOptionsBuilder o, string connectionString) =>
-        o.UseNpgsql(connectionString, n => n.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter)).UseSnakeCaseNamingConvention();
+        o.UseNpgsql(connectionString, n => n.UseParameterizedCollectionMode(IdLists)).UseSnakeCaseNamingConvention();
 
     /// <summary>A commit that queued webhook deliveries wakes the deliverer (when the server runs one).</summary>
     private static void AddInterceptors(IServiceProvider services, DbContextOptionsBuilder o)

@@ -44,15 +44,22 @@ public sealed record PayoutQuery(
         AffiliateId is { } id && !await db.Affiliates.AnyAsync(a => a.Id == id, ct) ? Problem.NotFound("Affiliate not found.") : null;
 
     /// <summary>
-    /// How many payouts the query matches, read from the running totals when they hold the answer — no filter, or
-    /// statuses only — or null, and the page counts its rows. Counting is what grows with the data: at a million
-    /// payouts on PostgreSQL a page's 25 rows took 0.2 ms and its count 214 ms (EXPLAIN ANALYZE).
+    /// One page of the payout list, for the API and the dashboard. Its total is read from the running totals when they
+    /// hold the answer — no filter, or statuses only — and counted otherwise. Counting is what grows with the data: at
+    /// a million payouts on PostgreSQL a page's 25 rows took 0.2 ms and its count 214 ms (EXPLAIN ANALYZE).
     /// </summary>
-    public async Task<long?> CountFromTotalsAsync(Data.RemitDb db, CancellationToken ct)
+    public async Task<ListEnvelope<PayoutDto>> PageAsync(Data.RemitDb db, AffiliateProgram program, Paging paging, HttpContext http, CancellationToken ct)
     {
-        if (AffiliateId is not null || Methods is not null || CreatedFrom is not null || CreatedTo is not null
-            || CompletedFrom is not null || CompletedTo is not null || Search is not null)
-            return null;
+        var rows = Apply(db.Payouts.AsNoTracking(), program).Select(p => new PayoutRow(p, p.Affiliate!.Name, p.Affiliate.Email));
+        return await paging.ApplyAsync(rows, r => r.ToDto(), http, ct, await CountFromTotalsAsync(db, ct));
+    }
+
+    /// <summary>No filter but statuses: compared whole, so a filter added to this record later counts until it is thought of here.</summary>
+    private static readonly PayoutQuery StatusesOnly = new(null, null, null, null, null, null, null, null, "");
+
+    private async Task<long?> CountFromTotalsAsync(Data.RemitDb db, CancellationToken ct)
+    {
+        if (this with { Statuses = null, Sort = "" } != StatusesOnly) return null;
         var totals = await db.PayoutTotals.AsNoTracking().SingleOrDefaultAsync(ct) ?? new PayoutTotals();
         return (Statuses ?? PayoutStatus.All).Sum(status => status switch
         {

@@ -74,9 +74,7 @@ public static class PayoutsApi
         if (await query.CheckIdsAsync(db, ct) is { } notFound) return notFound.ToHttp();
         if (!v.IsValid) return v.ToProblem().ToHttp();
         var program = await db.CurrentProgramAsync(ct);
-        var rows = query.Apply(db.Payouts.AsNoTracking(), program)
-            .Select(p => new PayoutRow(p, p.Affiliate!.Name, p.Affiliate.Email));
-        return TypedResults.Ok(await paging.ApplyAsync(rows, r => r.ToDto(), http, ct, await query.CountFromTotalsAsync(db, ct)));
+        return TypedResults.Ok(await query.PageAsync(db, program, paging, http, ct));
     }
 
     public static async Task<Ok<DataEnvelope<PayoutStats>>> Stats(RemitDb db, TimeProvider clock, CancellationToken ct) =>

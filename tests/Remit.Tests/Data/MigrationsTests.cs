@@ -44,7 +44,7 @@ public sealed class MigrationsTests
     {
         await using var database = await TestDatabase.CreateEmptyAsync();
         var errors = new ConcurrentQueue<string>();
-        using var loggers = LoggerFactory.Create(b => b.AddProvider(new ErrorCollector(errors)));
+        using var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Error).AddProvider(new TestLogProvider(errors)));
         await using (var db = Open(database, loggers))
             await Database.MigrateAsync(db);
         Assert.True(errors.IsEmpty, string.Join("\n", errors));
@@ -68,21 +68,5 @@ public sealed class MigrationsTests
         var so = new DbContextOptionsBuilder<SqliteRemitDb>();
         Database.ConfigureSqlite(so, database.ConnectionString + ";Pooling=False").UseLoggerFactory(loggers);
         return new SqliteRemitDb(so.Options);
-    }
-
-    private sealed class ErrorCollector(ConcurrentQueue<string> errors) : ILoggerProvider
-    {
-        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, errors);
-        public void Dispose() { }
-
-        private sealed class Logger(string category, ConcurrentQueue<string> errors) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                if (IsEnabled(logLevel)) errors.Enqueue($"{logLevel} {category}: {formatter(state, exception)}");
-            }
-        }
     }
 }

@@ -250,6 +250,11 @@ public sealed class PayoutTotalsTests
             Assert.Equal((statuses, (long)expected), (statuses, list["meta"]!["total"]!.GetValue<long>()));
             Assert.Equal((statuses, (long)expected), (statuses, list["meta"]!["total_pages"]!.GetValue<long>()));
         }
+        // With any other filter the totals do not hold the answer: the list counts its matches.
+        var one = payouts[0].AffiliateId;
+        var theirs = await t.GetAsync($"/v1/payouts?status=pending,completed&affiliate_id={one}&per_page=1");
+        Assert.Equal(payouts.Count(p => p.AffiliateId == one && p.Status is PayoutStatus.Pending or PayoutStatus.Completed),
+            theirs["meta"]!["total"]!.GetValue<long>());
     }
 }
 

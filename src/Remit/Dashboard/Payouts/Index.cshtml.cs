@@ -46,8 +46,7 @@ public sealed class IndexModel(RemitDb db, TimeProvider clock) : DashboardPage
         if (!v.IsValid) FilterErrors = v.ToProblem().Details;
         Stats = await PayoutStatsQuery.ComputeAsync(db, clock, ct);
         PaidByMonth = await PaidByMonthQuery.ComputeAsync(db, clock, ct);
-        var rows = Query.Apply(db.Payouts.AsNoTracking(), Program).Select(p => new PayoutRow(p, p.Affiliate!.Name, p.Affiliate.Email));
-        Table = await paging.ApplyAsync(rows, r => r.ToDto(), HttpContext, ct, await Query.CountFromTotalsAsync(db, ct));
+        Table = await Query.PageAsync(db, Program, paging, HttpContext, ct);
         Held = (await Remit.Tax.TaxForms.HeldAsync(db, Program, Table.Data.Where(p => p.Status == PayoutStatus.Pending).Select(p => p.Id).ToList(),
             Remit.Tax.TaxForms.Today(clock), ct)).ToHashSet();
     }
